@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Real services for the tests, from Debian's packages, on loopback only.
+#
+#   scripts/services.sh install   apt-get install whatever is missing
+#   scripts/services.sh start     install, then start PostgreSQL, Redis and Prometheus
+#                                 with private data folders and ports; wait until ready
+#   scripts/services.sh stop      stop them and remove their data
+#   scripts/services.sh env       print the variables that point tests at them
+#
+# mkdocs and Chromium are programs, not daemons: `start` checks that they run.
+# After `start`, `source "$LOCALPLUS_SERVICES_DIR/env"` gives the connection settings.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SERVICES_DIR="${LOCALPLUS_SERVICES_DIR:-$REPO_ROOT/.tmp/services}"
+PG_PORT="${LOCALPLUS_PG_PORT:-55432}"
+REDIS_PORT="${LOCALPLUS_REDIS_PORT:-56379}"
+PROM_PORT="${LOCALPLUS_PROMETHEUS_PORT:-59090}"
+PG_PASSWORD="${LOCALPLUS_PG_PASSWORD:-localplus-test}"
+
+log() { echo "services: $*" >&2; }
+
+# Debian package -> a command it provides.
+PACKAGES=(
+  "postgresql:pg_ctlcluster"
+  "redis-server:redis-server"
+  "redis-tools:redis-cli"
+  "prometheus:prometheus"
+  "mkdocs:mkdocs"
+  "mkdocs-material:"
+  "chromium:chromium"
+  "fonts-dejavu-core:"
+  "curl:curl"
+)
+
+install() {
+  local missing=()
+  for entry in "${PACKAGES[@]}"; do
+    local pkg="${entry%%:*}" cmd="${entry#*:}"
+    if [ -n "$cmd" ]; then
+      command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    else
+      dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing from Debian: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq >&2
+  # policy-rc.d stops the packages' own system services from starting: we run
+  # private instances instead.
+  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >&2
+}
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1; }
+
+# PostgreSQL refuses to run as root: run its tools as the `postgres` user then.
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+wait_for() {
+  local what="$1" tries="$2"; shift 2
+  for _ in $(seq 1 "$tries"); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.5
+  done
+  log "$what did not become ready"; return 1
+}
+
+start_postgres() {
+  local dir="$SERVICES_DIR/postgres" bin; bin="$(pg_bin)"
+  mkdir -p "$dir"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    mkdir -p "$dir/data" "$dir/sock"
+    echo "$PG_PASSWORD" > "$dir/pwfile"
+    [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$dir"
+    as_pg "$bin/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pwfile" \
+      --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 start \
+    -o "-p $PG_PORT -k $dir/sock -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" >/dev/null
+  wait_for PostgreSQL 60 "$bin/pg_isready" -h 127.0.0.1 -p "$PG_PORT"
+  log "PostgreSQL ready on 127.0.0.1:$PG_PORT"
+}
+
+start_redis() {
+  local dir="$SERVICES_DIR/redis"
+  mkdir -p "$dir"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$dir" --save '' --appendonly no \
+    --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
+  wait_for Redis 60 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping
+  log "Redis ready on 127.0.0.1:$REDIS_PORT"
+}
+
+start_prometheus() {
+  local dir="$SERVICES_DIR/prometheus"
+  mkdir -p "$dir/data" "$dir/rules"
+  # Tests drop rule files into rules/ and reload with POST /-/reload.
+  cat > "$dir/prometheus.yml" <<YAML
+global:
+  scrape_interval: 15s
+  evaluation_interval: 15s
+rule_files:
+  - $dir/rules/*.yml
+scrape_configs:
+  - job_name: prometheus
+    static_configs:
+      - targets: ['127.0.0.1:$PROM_PORT']
+YAML
+  nohup prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
+    --web.listen-address="127.0.0.1:$PROM_PORT" --web.enable-lifecycle --web.enable-admin-api \
+    --storage.tsdb.retention.time=90d >"$dir/prometheus.log" 2>&1 &
+  echo $! > "$dir/prometheus.pid"
+  wait_for Prometheus 60 curl -fsS "http://127.0.0.1:$PROM_PORT/-/ready"
+  log "Prometheus ready on 127.0.0.1:$PROM_PORT"
+}
+
+check_programs() {
+  mkdocs --version >/dev/null || { log "mkdocs does not run"; return 1; }
+  chromium --headless --no-sandbox --disable-gpu --version >/dev/null 2>&1 \
+    || /usr/bin/chromium --version >/dev/null || { log "chromium does not run"; return 1; }
+  log "mkdocs $(mkdocs --version | awk '{print $3}') and $(/usr/bin/chromium --version 2>/dev/null | head -1) available"
+}
+
+write_env() {
+  cat > "$SERVICES_DIR/env" <<ENV
+export LOCALPLUS_SERVICES_DIR='$SERVICES_DIR'
+export LOCALPLUS_PG_HOST=127.0.0.1
+export LOCALPLUS_PG_PORT=$PG_PORT
+export LOCALPLUS_PG_USER=postgres
+export LOCALPLUS_PG_PASSWORD='$PG_PASSWORD'
+export LOCALPLUS_REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+export LOCALPLUS_PROMETHEUS_URL=http://127.0.0.1:$PROM_PORT
+export LOCALPLUS_PROMETHEUS_RULES_DIR='$SERVICES_DIR/prometheus/rules'
+export LOCALPLUS_CHROMIUM=/usr/bin/chromium
+ENV
+}
+
+stop() {
+  local bin
+  if [ -f "$SERVICES_DIR/postgres/data/postmaster.pid" ]; then
+    bin="$(pg_bin)"
+    as_pg "$bin/pg_ctl" -D "$SERVICES_DIR/postgres/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  if [ -f "$SERVICES_DIR/redis/redis.pid" ]; then
+    kill "$(cat "$SERVICES_DIR/redis/redis.pid")" 2>/dev/null || true
+  fi
+  if [ -f "$SERVICES_DIR/prometheus/prometheus.pid" ]; then
+    kill "$(cat "$SERVICES_DIR/prometheus/prometheus.pid")" 2>/dev/null || true
+  fi
+  sleep 0.5
+  rm -rf "$SERVICES_DIR"
+  log "stopped"
+}
+
+case "${1:-}" in
+  install) install ;;
+  start)
+    install
+    stop >/dev/null 2>&1 || true
+    mkdir -p "$SERVICES_DIR"
+    start_postgres
+    start_redis
+    start_prometheus
+    check_programs
+    write_env
+    ;;
+  stop) stop ;;
+  env) cat "$SERVICES_DIR/env" ;;
+  *) echo "usage: $0 install|start|stop|env" >&2; exit 2 ;;
+esac
