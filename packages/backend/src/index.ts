@@ -69,4 +69,6 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+backend.add(import('@internal/plugin-permission-backend-module-roles'));
+backend.add(import('@internal/plugin-scaffolder-backend-module-local-publish'));
 backend.start();
