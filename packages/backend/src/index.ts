@@ -25,6 +25,10 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// $text placeholders in catalog files read from disk (catalog/apis/).
+backend.add(
+  import('@internal/plugin-catalog-backend-module-file-placeholders'),
+);
 
 // Scaffolder: publish to GitHub in production, to a local folder here.
 backend.add(import('@backstage/plugin-scaffolder-backend'));

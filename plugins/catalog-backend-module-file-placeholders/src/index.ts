@@ -1,0 +1,6 @@
+/**
+ * `$text` placeholders for file catalog locations.
+ *
+ * @packageDocumentation
+ */
+export { catalogModuleFilePlaceholders as default } from './module';
