@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real services for the tests, from Debian's packages, on loopback only.
 #
-#   scripts/services.sh install   apt-get install whatever is missing
+#   scripts/services.sh install [pkg:cmd ...]   apt-get install whatever is missing
 #   scripts/services.sh start     install, then start PostgreSQL, Redis and Prometheus
 #                                 with private data folders and ports; wait until ready
 #   scripts/services.sh stop      stop them and remove their data
@@ -34,8 +34,9 @@ PACKAGES=(
 )
 
 install() {
-  local missing=()
-  for entry in "${PACKAGES[@]}"; do
+  local missing=() wanted=("$@")
+  [ ${#wanted[@]} -eq 0 ] && wanted=("${PACKAGES[@]}")
+  for entry in "${wanted[@]}"; do
     local pkg="${entry%%:*}" cmd="${entry#*:}"
     if [ -n "$cmd" ]; then
       command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
@@ -47,11 +48,14 @@ install() {
   log "installing from Debian: ${missing[*]}"
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq >&2
-  # policy-rc.d stops the packages' own system services from starting: we run
-  # private instances instead.
-  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >&2
+  mkdir -p "$REPO_ROOT/.tmp"
+  local apt_log="$REPO_ROOT/.tmp/apt.log"
+  # The packages' own system services are not used: private instances are
+  # started below instead.
+  if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+      --no-install-recommends "${missing[@]}"; } >"$apt_log" 2>&1; then
+    tail -20 "$apt_log" >&2; log "apt-get failed (full log: $apt_log)"; return 1
+  fi
 }
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1; }
@@ -157,7 +161,7 @@ stop() {
 }
 
 case "${1:-}" in
-  install) install ;;
+  install) shift; install "$@" ;;
   start)
     install
     stop >/dev/null 2>&1 || true

@@ -53,4 +53,11 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
-backend.start();
+// A plugin that fails to start (a missing config key, a database that cannot
+// be reached) stops the process, so that an orchestrator sees the failure
+// instead of a backend that never becomes ready.
+backend.start().catch(error => {
+  // eslint-disable-next-line no-console
+  console.error(`Backend failed to start: ${error?.stack ?? error}`);
+  process.exit(1);
+});

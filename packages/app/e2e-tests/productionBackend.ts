@@ -1,0 +1,39 @@
+/**
+ * How the end-to-end tests start the production backend: the built backend,
+ * production config plus the e2e overrides, on the PostgreSQL started by
+ * scripts/services.sh (LOCALPLUS_PG_*).
+ */
+import path from 'node:path';
+
+export const repoRoot = path.resolve(__dirname, '../../..');
+export const port = Number(process.env.PORTAL_E2E_PORT ?? 7017);
+export const baseURL = `http://localhost:${port}`;
+
+/** The backend's log, kept for the tests that check what it reports. */
+export const backendLog = path.join(repoRoot, '.tmp/e2e-backend.log');
+
+export const backendEnv: Record<string, string> = {
+  PROD_BACKEND_LOG: backendLog,
+  PORTAL_BASE_URL: baseURL,
+  PORTAL_PORT: String(port),
+  AUTH_SESSION_SECRET: 'e2e-session-secret-not-for-production',
+  AUTH_GITHUB_CLIENT_ID: 'e2e-client-id',
+  AUTH_GITHUB_CLIENT_SECRET: 'e2e-client-secret',
+  GITHUB_TOKEN: 'e2e-github-token',
+  K8S_CLUSTER_NAME: 'e2e',
+  K8S_CLUSTER_URL: 'https://127.0.0.1:6443',
+  K8S_SERVICE_ACCOUNT_TOKEN: 'e2e-token',
+  // Any base64 will do: no test talks to this cluster.
+  K8S_CLUSTER_CA_DATA: Buffer.from('e2e').toString('base64'),
+  POSTGRES_HOST: process.env.LOCALPLUS_PG_HOST ?? '127.0.0.1',
+  POSTGRES_PORT: process.env.LOCALPLUS_PG_PORT ?? '55432',
+  POSTGRES_USER: process.env.LOCALPLUS_PG_USER ?? 'postgres',
+  POSTGRES_PASSWORD: process.env.LOCALPLUS_PG_PASSWORD ?? '',
+};
+
+export const backendCommand = [
+  'bash',
+  'scripts/prod-backend.sh',
+  '--config',
+  `${repoRoot}/packages/app/e2e-tests/app-config.e2e.yaml`,
+];

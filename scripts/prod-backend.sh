@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs the production build of the backend laid out as in the Docker image
+# (packages/backend/Dockerfile): the backend bundle with app-config*.yaml,
+# catalog/, templates/ and docs/ beside it. Its npm dependencies resolve from
+# this repository's node_modules instead of a production-only install.
+#
+#   scripts/prod-backend.sh [--config extra.yaml ...]
+# Needs `yarn tsc && yarn build:all` first, and the variables that
+# app-config.production.yaml reads (see README.md).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$REPO_ROOT"
+
+bundle=packages/backend/dist/bundle.tar.gz
+[ -f "$bundle" ] || { echo "prod-backend: no $bundle; run yarn tsc && yarn build:all" >&2; exit 1; }
+
+dir="${PROD_BACKEND_DIR:-$REPO_ROOT/.tmp/prod-backend}"
+rm -rf "$dir"
+mkdir -p "$dir/node_modules/@internal"
+tar xzf "$bundle" -C "$dir"
+# The bundled workspace packages shadow their source folders.
+for pkg in "$dir"/packages/* "$dir"/plugins/*; do
+  name="$(node -p "require('$pkg/package.json').name")"
+  ln -s "$pkg" "$dir/node_modules/$name"
+done
+for f in app-config.yaml app-config.production.yaml catalog-info.yaml mkdocs.yml catalog docs templates; do
+  [ -e "$f" ] && cp -r "$f" "$dir/"
+done
+
+export LOCALPLUS_REPO_ROOT="$REPO_ROOT"
+# As in the image: production mode, JSON logs.
+export NODE_ENV=production
+# PROD_BACKEND_LOG=<file> keeps a copy of the log (the e2e tests read it).
+if [ -n "${PROD_BACKEND_LOG:-}" ]; then
+  exec > >(tee "$PROD_BACKEND_LOG") 2>&1
+fi
+cd "$dir"
+exec node packages/backend --config app-config.yaml --config app-config.production.yaml "$@"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `make test`: every test of the portal, on a fresh machine.
+#   type-check · lint · unit and integration tests (real PostgreSQL, Redis,
+#   Prometheus) · production build · end-to-end tests in Debian's Chromium
+#   against the built backend on PostgreSQL.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$REPO_ROOT"
+
+declare -a timings=()
+step() {
+  local name="$1"; shift
+  echo; echo "=== $name"
+  local start=$SECONDS
+  "$@"
+  timings+=("$(printf '%-28s %4ss' "$name" $((SECONDS - start)))")
+}
+
+if [ -n "${CI:-}" ]; then
+  step "yarn install --immutable" yarn install --immutable
+else
+  step "yarn install" yarn install
+fi
+
+step "start services" bash scripts/services.sh start
+trap 'bash scripts/services.sh stop' EXIT
+# shellcheck disable=SC1091
+source .tmp/services/env
+# Integration tests fail, rather than skip, when these are missing.
+export LOCALPLUS_REQUIRE_SERVICES=1
+
+step "type-check (tsc)" yarn tsc
+step "lint" yarn lint:all
+step "unit + integration tests" env CI=true yarn test
+step "production build" yarn build:all
+step "end-to-end (Playwright)" env CI=true yarn test:e2e
+
+echo; echo "=== timings"
+printf '%s\n' "${timings[@]}"
