@@ -5,6 +5,7 @@
 # this repository's node_modules instead of a production-only install.
 #
 #   scripts/prod-backend.sh [--config extra.yaml ...]
+#   LOCALPLUS_BACKEND_PROFILE=embedded scripts/prod-backend.sh
 # Needs `yarn tsc && yarn build:all` first, and the variables that
 # app-config.production.yaml reads (see README.md).
 set -euo pipefail
@@ -35,4 +36,9 @@ if [ -n "${PROD_BACKEND_LOG:-}" ]; then
   exec > >(tee "$PROD_BACKEND_LOG") 2>&1
 fi
 cd "$dir"
+# LOCALPLUS_BACKEND_PROFILE=embedded runs it on the embedded defaults alone
+# (SQLite, guest): the benchmark uses it, needing no other service.
+if [ "${LOCALPLUS_BACKEND_PROFILE:-production}" = embedded ]; then
+  exec node packages/backend --config app-config.yaml "$@"
+fi
 exec node packages/backend --config app-config.yaml --config app-config.production.yaml "$@"

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Baseline figures of the portal, printed side by side so later work can be
+# compared against them (run before and after a change):
+#   - frontend: initial JavaScript (the scripts index.html loads), gzip and raw,
+#     and all JavaScript of the build;
+#   - backend: start-up time to ready, and resident memory once idle, for the
+#     production build on the embedded defaults (SQLite, no other service).
+# Builds first unless BENCH_SKIP_BUILD=1.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$REPO_ROOT"
+
+RUNS="${BENCH_RUNS:-3}"
+PORT="${BENCH_PORT:-7027}"
+
+if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
+  yarn install >/dev/null
+  yarn tsc
+  yarn build:all >/dev/null
+fi
+
+echo "== frontend (packages/app/dist)"
+node - <<'JS'
+const fs = require('fs'), path = require('path'), zlib = require('zlib');
+const dist = 'packages/app/dist';
+const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+const initial = [...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g)].map(m => m[1].replace(/^\//, ''));
+const size = f => { const b = fs.readFileSync(path.join(dist, f)); return [b.length, zlib.gzipSync(b, { level: 9 }).length]; };
+const sum = files => files.map(size).reduce(([r, g], [r2, g2]) => [r + r2, g + g2], [0, 0]);
+const all = fs.readdirSync(path.join(dist, 'static')).filter(f => f.endsWith('.js')).map(f => `static/${f}`);
+const kb = n => (n / 1024).toFixed(1).padStart(9) + ' KiB';
+const [ir, ig] = sum(initial), [ar, ag] = sum(all);
+console.log(`${'what'.padEnd(34)}${'gzip'.padStart(13)}${'raw'.padStart(13)}  files`);
+console.log(`${'initial JavaScript'.padEnd(34)}${kb(ig)}${kb(ir)}  ${initial.length}`);
+console.log(`${'all JavaScript (lazy chunks too)'.padEnd(34)}${kb(ag)}${kb(ar)}  ${all.length}`);
+JS
+
+echo
+echo "== backend (production build, embedded defaults), $RUNS runs"
+printf '%-6s %18s %22s\n' run 'ready after (s)' 'idle RSS after 15 s'
+for run in $(seq 1 "$RUNS"); do
+  log="$REPO_ROOT/.tmp/bench-backend.log"
+  start_ns=$(date +%s%N)
+  LOCALPLUS_BACKEND_PROFILE=embedded PROD_BACKEND_DIR="$REPO_ROOT/.tmp/bench-backend" \
+    APP_CONFIG_backend_listen_port="$PORT" APP_CONFIG_backend_baseUrl="http://localhost:$PORT" \
+    bash scripts/prod-backend.sh >"$log" 2>&1 &
+  pid=$!
+  until curl -fsS "http://localhost:$PORT/.backstage/health/v1/readiness" >/dev/null 2>&1; do
+    kill -0 "$pid" 2>/dev/null || { echo "backend exited; see $log" >&2; exit 1; }
+    sleep 0.1
+  done
+  ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+  sleep 15
+  # prod-backend.sh execs node, so $pid is the backend itself.
+  rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  awk -v r="$run" -v ms="$ready_ms" -v kb="$rss_kb" \
+    'BEGIN { printf "%-6s %18.2f %18.0f MiB\n", r, ms / 1000, kb / 1024 }'
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+done
