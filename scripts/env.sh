@@ -28,7 +28,10 @@ fi
 
 # Yarn 4 through corepack, from the registry npm is configured with.
 _registry="$(npm config get registry 2>/dev/null)"
-_registry="${_registry:-https://registry.npmjs.org/}"
+if [ -z "$_registry" ]; then
+  echo "env: npm has no registry configured (npm config get registry)" >&2
+  return 1 2>/dev/null || exit 1
+fi
 export COREPACK_NPM_REGISTRY="${_registry%/}"
 export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
 export COREPACK_HOME="${COREPACK_HOME:-$TOOLS_DIR/corepack}"
