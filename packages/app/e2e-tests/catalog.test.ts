@@ -1,6 +1,12 @@
 import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
-import { card, guestToken, signInAsGuest, waitForEntity } from './helpers';
+import {
+  apiGet,
+  card,
+  guestToken,
+  signInAsGuest,
+  waitForEntity,
+} from './helpers';
 import { backendLog } from './productionBackend';
 
 test.describe('the Local-Plus catalog', () => {
@@ -88,33 +94,23 @@ test.describe('the catalog API', () => {
   test('reads an entity with a token and refuses without one', async ({
     request,
   }) => {
-    const token = await guestToken(request);
-    const res = await request.get(
-      '/api/catalog/entities/by-name/component/default/svc-ledger',
-      {
-        headers: { Authorization: `Bearer ${token}` },
-      },
-    );
+    const path = '/api/catalog/entities/by-name/component/default/svc-ledger';
+    const res = await apiGet(request, path, await guestToken(request));
     expect(res.status()).toBe(200);
     const entity = await res.json();
     expect(entity.spec.owner).toBe('group:default/product-team');
     expect(entity.spec.system).toMatch(/(^|\/)local-plus$/);
 
-    const anonymous = await request.get(
-      '/api/catalog/entities/by-name/component/default/svc-ledger',
-    );
-    expect(anonymous.status()).toBe(401);
+    expect((await apiGet(request, path, null)).status()).toBe(401);
   });
 
   test('every entity of the catalog has an owner that exists', async ({
     request,
   }) => {
-    const token = await guestToken(request);
-    const res = await request.get(
+    const res = await apiGet(
+      request,
       '/api/catalog/entities?fields=kind,metadata.name,spec.owner',
-      {
-        headers: { Authorization: `Bearer ${token}` },
-      },
+      await guestToken(request),
     );
     const entities: any[] = await res.json();
     const groups = new Set(

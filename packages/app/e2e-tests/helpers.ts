@@ -22,6 +22,17 @@ export async function guestToken(request: APIRequestContext): Promise<string> {
   return body.backstageIdentity.token;
 }
 
+/** GET an API path as the guest (or anonymously with `token: null`). */
+export async function apiGet(
+  request: APIRequestContext,
+  path: string,
+  token: string | null,
+) {
+  return request.get(path, {
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+  });
+}
+
 /** Waits until the catalog has ingested an entity (first start-up). */
 export async function waitForEntity(
   request: APIRequestContext,
@@ -30,17 +41,12 @@ export async function waitForEntity(
 ) {
   const [kind, rest] = ref.split(':');
   const [namespace, name] = rest.split('/');
+  const path = `/api/catalog/entities/by-name/${kind}/${namespace}/${name}`;
   await expect
-    .poll(
-      async () =>
-        (
-          await request.get(
-            `/api/catalog/entities/by-name/${kind}/${namespace}/${name}`,
-            { headers: { Authorization: `Bearer ${token}` } },
-          )
-        ).status(),
-      { timeout: 60_000, intervals: [1_000] },
-    )
+    .poll(async () => (await apiGet(request, path, token)).status(), {
+      timeout: 60_000,
+      intervals: [1_000],
+    })
     .toBe(200);
 }
 
