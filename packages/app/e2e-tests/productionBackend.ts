@@ -25,6 +25,8 @@ export const backendEnv: Record<string, string> = {
   K8S_SERVICE_ACCOUNT_TOKEN: 'e2e-token',
   // Any base64 will do: no test talks to this cluster.
   K8S_CLUSTER_CA_DATA: Buffer.from('e2e').toString('base64'),
+  PROMETHEUS_URL:
+    process.env.LOCALPLUS_PROMETHEUS_URL ?? 'http://127.0.0.1:59090',
   POSTGRES_HOST: process.env.LOCALPLUS_PG_HOST ?? '127.0.0.1',
   POSTGRES_PORT: process.env.LOCALPLUS_PG_PORT ?? '55432',
   POSTGRES_USER: process.env.LOCALPLUS_PG_USER ?? 'postgres',

@@ -1,0 +1,6 @@
+/**
+ * The runbooks backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { runbooksPlugin as default } from './plugin';

@@ -1,0 +1,119 @@
+import { screen } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  registerMswTestHooks,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/frontend-test-utils';
+import { RunbooksClient, runbooksApiRef } from '../../api/RunbooksClient';
+import { OnCallPage } from './OnCallPage';
+
+const rotation = {
+  groupRef: 'group:default/on-call',
+  schedule: 'Weekly, Monday 09:00',
+  primary: {
+    userRef: 'user:default/julien.lefevre',
+    displayName: 'Julien Lefèvre',
+    email: 'julien@local-plus.example',
+  },
+  secondary: {
+    userRef: 'user:default/sofia.marchetti',
+    displayName: 'Sofia Marchetti',
+  },
+  members: [
+    { userRef: 'user:default/julien.lefevre', displayName: 'Julien Lefèvre' },
+    { userRef: 'user:default/sofia.marchetti', displayName: 'Sofia Marchetti' },
+  ],
+};
+
+describe('OnCallPage', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  function render() {
+    const client = new RunbooksClient({
+      discoveryApi: {
+        getBaseUrl: async () => 'http://backend.test/api/runbooks',
+      },
+      fetchApi: { fetch: (input, init) => fetch(input, init) },
+    });
+    return renderInTestApp(
+      <TestApiProvider apis={[[runbooksApiRef, client]]}>
+        <OnCallPage />
+      </TestApiProvider>,
+    );
+  }
+
+  it('shows who is on call and each firing alert with its runbook', async () => {
+    server.use(
+      http.get('http://backend.test/api/runbooks/oncall', () =>
+        HttpResponse.json(rotation),
+      ),
+      http.get('http://backend.test/api/runbooks/alerts', () =>
+        HttpResponse.json({
+          alerts: [
+            {
+              name: 'SLOErrorBudgetBurnPage',
+              severity: 'critical',
+              service: 'svc-ledger',
+              entityRef: 'component:default/svc-ledger',
+              summary: 'Budget burning 14x',
+              labels: {},
+              runbook: {
+                entityRef: 'component:default/svc-ledger',
+                id: 'slo-burn',
+                title: 'SLO burn — svc-ledger',
+                docsPath:
+                  '/docs/default/component/svc-ledger/runbooks/slo-burn/',
+                stale: false,
+              },
+            },
+            { name: 'DiskFull', service: 'svc-x', labels: {} },
+          ],
+        }),
+      ),
+    );
+    await render();
+    expect(
+      await screen.findByRole('link', { name: 'Julien Lefèvre' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('nobody named in the on-call group'),
+    ).toBeInTheDocument(); // no IC
+    const runbook = await screen.findByRole('link', {
+      name: 'SLO burn — svc-ledger',
+    });
+    expect(runbook).toHaveAttribute(
+      'href',
+      '/docs/default/component/svc-ledger/runbooks/slo-burn/',
+    );
+    expect(screen.getByText('Firing alerts (2)')).toBeInTheDocument();
+    expect(screen.getByText('no runbook for this alert')).toBeInTheDocument();
+  });
+
+  it('keeps the rotation when Prometheus is down', async () => {
+    server.use(
+      http.get('http://backend.test/api/runbooks/oncall', () =>
+        HttpResponse.json(rotation),
+      ),
+      http.get('http://backend.test/api/runbooks/alerts', () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'ServiceUnavailableError',
+              message:
+                'Prometheus at http://prometheus:9090 could not be reached (fetch failed)',
+            },
+          },
+          { status: 503 },
+        ),
+      ),
+    );
+    await render();
+    expect(await screen.findByText(/could not be reached/)).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'Julien Lefèvre' }),
+    ).toBeInTheDocument();
+  });
+});

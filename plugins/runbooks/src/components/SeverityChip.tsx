@@ -1,0 +1,16 @@
+import Chip from '@material-ui/core/Chip';
+
+const COLORS: Record<string, 'primary' | 'secondary' | 'default'> = {
+  page: 'secondary',
+  critical: 'secondary',
+  ticket: 'primary',
+  warning: 'primary',
+};
+
+/** A small label for a runbook's or an alert's severity. */
+export function SeverityChip({ severity }: { severity?: string }) {
+  if (!severity) return null;
+  return (
+    <Chip size="small" label={severity} color={COLORS[severity] ?? 'default'} />
+  );
+}

@@ -1,0 +1,1 @@
+export { runbooksPlugin as default } from './plugin';
