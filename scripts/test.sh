@@ -31,6 +31,7 @@ export LOCALPLUS_REQUIRE_SERVICES=1
 
 step "type-check (tsc)" yarn tsc
 step "lint" yarn lint:all
+step "docs (mkdocs --strict)" bash scripts/docs-check.sh
 step "unit + integration tests" env CI=true yarn test
 step "production build" yarn build:all
 step "end-to-end (Playwright)" env CI=true yarn test:e2e

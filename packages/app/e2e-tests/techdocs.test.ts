@@ -8,10 +8,10 @@ test('the portal documentation is built by mkdocs and shown in TechDocs', async 
   await waitForEntity(
     request,
     await guestToken(request),
-    'component:default/local-plus-portal',
+    'component:default/docs',
   );
   await signInAsGuest(page);
-  await page.goto('/docs/default/component/local-plus-portal');
+  await page.goto('/docs/default/component/docs');
   // The first visit builds the site with Debian's mkdocs on the backend.
   // TechDocs renders in a shadow root; Playwright's locators reach into it.
   await expect(page.getByText('Who owns what.').first()).toBeVisible({

@@ -305,3 +305,30 @@ describe('GET /oncall', () => {
     expect(res.body.schedule).toBe('Weekly, Monday 09:00 Europe/Paris');
   });
 });
+
+describe.each([
+  '/entities/component/default/svc-ledger/runbooks',
+  '/alerts',
+  '/oncall',
+])('GET %s', route => {
+  it('answers 401 without credentials', async () => {
+    const res = await request(await makeApp({}))
+      .get(route)
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(401);
+  });
+
+  it('refuses a service: these routes answer users', async () => {
+    const res = await request(await makeApp({}))
+      .get(route)
+      .set('Authorization', mockCredentials.service.header());
+    expect(res.status).toBe(403);
+  });
+
+  it('answers 403 to a user without runbooks.read', async () => {
+    const res = await request(
+      await makeApp({ decision: AuthorizeResult.DENY }),
+    ).get(route);
+    expect(res.status).toBe(403);
+  });
+});

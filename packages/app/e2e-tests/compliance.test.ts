@@ -1,0 +1,27 @@
+import { expect, test } from '@playwright/test';
+import { guestToken, signInAsGuest, waitForEntity } from './helpers';
+
+test('a compliance reviewer opens the GDPR retention policy from the docs home', async ({
+  page,
+  request,
+}) => {
+  await waitForEntity(
+    request,
+    await guestToken(request),
+    'component:default/docs',
+  );
+  await signInAsGuest(page);
+  await page.goto('/docs/default/component/docs/compliance/');
+  // The first visit builds the site with Debian's mkdocs on the backend.
+  await expect(page.getByRole('heading', { name: /GDPR/ }).first()).toBeVisible(
+    {
+      timeout: 60_000,
+    },
+  );
+  await page
+    .getByRole('link', { name: /data retention/i })
+    .first()
+    .click();
+  await expect(page).toHaveURL(/compliance\/gdpr\/data-retention-policy/);
+  await expect(page.getByText(/30 days/).first()).toBeVisible();
+});
