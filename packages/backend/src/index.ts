@@ -50,6 +50,9 @@ backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 // Runbooks from TechDocs, firing alerts tied to them, the on-call rotation.
 backend.add(import('@internal/plugin-runbooks-backend'));
 
+// SLOs, error budgets and burn rates from Prometheus (Sloth recording rules).
+backend.add(import('@internal/plugin-slo-backend'));
+
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
