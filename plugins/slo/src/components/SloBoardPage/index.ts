@@ -1,0 +1,1 @@
+export { SloBoardPage } from './SloBoardPage';
