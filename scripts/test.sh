@@ -25,7 +25,7 @@ fi
 step "start services" bash scripts/services.sh start
 trap 'bash scripts/services.sh stop' EXIT
 # shellcheck disable=SC1091
-source .tmp/services/env
+source "${LOCALPLUS_SERVICES_DIR:-$REPO_ROOT/.tmp/services}/env"
 # Integration tests fail, rather than skip, when these are missing.
 export LOCALPLUS_REQUIRE_SERVICES=1
 
