@@ -11,6 +11,24 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS_DIR="$REPO_ROOT/.tools"
 export REPO_ROOT TOOLS_DIR
 
+# Read npm's settings with the machine's own npm, before PATH changes: a
+# Node installed under .tools/ would not see the machine's global npmrc.
+_registry="$(npm config get registry 2>/dev/null)"
+if [ -z "$_registry" ]; then
+  echo "env: npm has no registry configured (npm config get registry)" >&2
+  return 1 2>/dev/null || exit 1
+fi
+
+# Node (corepack, Yarn) trusts the CA bundle npm is configured with, when the
+# environment does not already name one (machines behind a TLS proxy).
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ]; then
+  _cafile="$(npm config get cafile 2>/dev/null || true)"
+  if [ -n "$_cafile" ] && [ "$_cafile" != null ] && [ -f "$_cafile" ]; then
+    export NODE_EXTRA_CA_CERTS="$_cafile"
+  fi
+  unset _cafile
+fi
+
 _node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
 if [ "$(_node_major)" -lt 22 ]; then
@@ -27,11 +45,6 @@ if [ "$(_node_major)" -lt 22 ]; then
 fi
 
 # Yarn 4 through corepack, from the registry npm is configured with.
-_registry="$(npm config get registry 2>/dev/null)"
-if [ -z "$_registry" ]; then
-  echo "env: npm has no registry configured (npm config get registry)" >&2
-  return 1 2>/dev/null || exit 1
-fi
 export COREPACK_NPM_REGISTRY="${_registry%/}"
 export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
 export COREPACK_HOME="${COREPACK_HOME:-$TOOLS_DIR/corepack}"

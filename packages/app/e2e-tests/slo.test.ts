@@ -28,6 +28,10 @@ const RULES = [
     ([w, v]) =>
       `      - { record: "slo:sli_error:ratio_rate${w}", expr: "vector(${v})", labels: ${labels} }`,
   ),
+  // An alert of the same service, to see its SLO state on the on-call page.
+  '      - alert: SLOErrorBudgetBurnTicket',
+  '        expr: vector(1)',
+  '        labels: { service: svc-ledger, severity: ticket, sloth_slo: requests-availability }',
 ].join('\n');
 
 test.describe('SLOs', () => {
@@ -80,5 +84,17 @@ test.describe('SLOs', () => {
     await expect(page).toHaveURL(/component\/svc-ledger\/slo/);
     await expect(page.getByText('25.9 min of 43.2 min')).toBeVisible();
     await expect(page.getByText('21.6 h')).toBeVisible();
+  });
+
+  test('the on-call page shows the SLO state beside the alert of a burning service', async ({
+    page,
+  }) => {
+    await signInAsGuest(page);
+    await page.goto('/on-call');
+    const row = page
+      .getByRole('row')
+      .filter({ hasText: 'SLOErrorBudgetBurnTicket' });
+    await expect(row).toContainText('60.0% budget left', { timeout: 30_000 });
+    await expect(row.getByText('page', { exact: true })).toBeVisible();
   });
 });

@@ -11,6 +11,7 @@ import {
 import { createRouter } from './router';
 import { PrometheusAlerts } from './services/PrometheusAlerts';
 import { TechDocsRunbookFinder } from './services/RunbookFinder';
+import { SloBoardLookup } from './services/SloLookup';
 
 /**
  * The runbooks backend: runbooks found in each entity's TechDocs, firing
@@ -32,6 +33,8 @@ export const runbooksPlugin = createBackendPlugin({
         cache: coreServices.cache,
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
       },
       async init(deps) {
         const { config, logger, urlReader } = deps;
@@ -60,6 +63,12 @@ export const runbooksPlugin = createBackendPlugin({
             ...deps,
             finder,
             alerts,
+            slos: new SloBoardLookup({
+              auth: deps.auth,
+              discovery: deps.discovery,
+              logger,
+              timeoutMs,
+            }),
             onCallGroup:
               config.getOptionalString('runbooks.onCallGroup') ??
               'group:default/on-call',

@@ -122,6 +122,19 @@ async function makeApp(options: {
       fetch: options.fetch,
     }),
     onCallGroup: 'group:default/on-call',
+    slos: {
+      byService: async () =>
+        new Map([
+          [
+            'svc-ledger',
+            {
+              slo: 'requests-availability',
+              alert: 'page' as const,
+              budgetRemainingRatio: 0.6,
+            },
+          ],
+        ]),
+    },
   });
   const app = express();
   app.use(router);
@@ -239,6 +252,13 @@ describe('GET /alerts', () => {
       ['DiskFull', undefined, undefined, undefined],
     ]);
     expect(res.body.alerts[0].summary).toBe('Budget burning 14x');
+    // The SLO state of the alert's service, beside it.
+    expect(res.body.alerts[0].slo).toEqual({
+      slo: 'requests-availability',
+      alert: 'page',
+      budgetRemainingRatio: 0.6,
+    });
+    expect(res.body.alerts[2].slo).toBeUndefined();
   });
 
   it('answers 503 naming the cause when Prometheus is down', async () => {

@@ -34,6 +34,7 @@ import {
   TECHDOCS_REF_ANNOTATION,
 } from './services/RunbookFinder';
 import { joinAlertsToRunbooks } from './services/joinAlerts';
+import { SloLookup } from './services/SloLookup';
 
 const entityParams = z.object({
   kind: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,62}$/),
@@ -50,6 +51,8 @@ export interface RouterOptions {
   finder: RunbookFinder;
   alerts: PrometheusAlerts;
   onCallGroup: string;
+  /** SLO state beside each alert; optional. */
+  slos?: SloLookup;
 }
 
 const CACHE_TTL_MS = 5 * 60_000;
@@ -103,8 +106,11 @@ export async function createRouter(
 
   router.get('/alerts', async (req, res) => {
     const credentials = await authorizedUser(req);
-    const firing = await alerts.firing();
-    const entities = await entitiesWithDocs(credentials);
+    const [firing, entities, slos] = await Promise.all([
+      alerts.firing(),
+      entitiesWithDocs(credentials),
+      options.slos?.byService(credentials),
+    ]);
     const all = await Promise.all(
       entities.map(async e => {
         try {
@@ -126,7 +132,11 @@ export async function createRouter(
     const body: FiringAlerts = {
       alerts: joinAlertsToRunbooks(firing, all.flat(), service =>
         components.get(service),
-      ),
+      ).map(a => ({
+        ...a,
+        // The SLO state of the alert's service, when the SLO plugin knows it.
+        slo: a.service ? slos?.get(a.service) : undefined,
+      })),
     };
     res.json(body);
   });

@@ -49,6 +49,16 @@ export interface FiringAlert {
   runbook?: Pick<Runbook, 'entityRef' | 'id' | 'title' | 'docsPath' | 'stale'>;
   /** The runbook_url annotation as written on the alert. */
   runbookUrl?: string;
+  /** The most urgent SLO of the alert's service, when the SLO plugin knows it. */
+  slo?: AlertServiceSlo;
+}
+
+/** A service's SLO state as shown beside its alerts. */
+export interface AlertServiceSlo {
+  slo: string;
+  alert: 'page' | 'ticket' | 'ok';
+  /** Share of the error budget left (below 0 when overspent). */
+  budgetRemainingRatio?: number;
 }
 
 export interface FiringAlerts {

@@ -2,6 +2,7 @@ import Chip from '@material-ui/core/Chip';
 
 const COLORS: Record<string, 'primary' | 'secondary' | 'default'> = {
   page: 'secondary',
+  ok: 'default',
   critical: 'secondary',
   ticket: 'primary',
   warning: 'primary',

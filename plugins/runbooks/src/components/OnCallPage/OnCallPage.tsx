@@ -127,6 +127,23 @@ const alertColumns: TableColumn<FiringAlert>[] = [
       ),
   },
   {
+    title: 'SLO',
+    field: 'slo',
+    render: a =>
+      a.slo ? (
+        <>
+          <SeverityChip severity={a.slo.alert} />{' '}
+          <Typography variant="body2" component="span">
+            {a.slo.budgetRemainingRatio === undefined
+              ? ''
+              : `${(a.slo.budgetRemainingRatio * 100).toFixed(1)}% budget left`}
+          </Typography>
+        </>
+      ) : (
+        '—'
+      ),
+  },
+  {
     title: 'Firing since',
     field: 'activeAt',
     render: a => (a.activeAt ? new Date(a.activeAt).toLocaleString() : '—'),
