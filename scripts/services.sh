@@ -31,6 +31,8 @@ PACKAGES=(
   "chromium:chromium"
   "fonts-dejavu-core:"
   "curl:curl"
+  # `kubectl kustomize` renders the golden-path template's overlays in its test.
+  "kubernetes-client:kubectl"
 )
 
 install() {

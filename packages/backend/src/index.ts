@@ -29,6 +29,10 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(
   import('@internal/plugin-catalog-backend-module-file-placeholders'),
 );
+// Tables from the live databases, declared Kafka topics, data-ownership rules.
+backend.add(
+  import('@internal/plugin-catalog-backend-module-data-ownership'),
+);
 
 // Scaffolder: publish to GitHub in production, to a local folder here.
 backend.add(import('@backstage/plugin-scaffolder-backend'));

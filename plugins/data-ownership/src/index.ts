@@ -1,0 +1,1 @@
+export { dataOwnershipPlugin as default } from './plugin';
