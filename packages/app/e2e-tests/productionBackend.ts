@@ -9,11 +9,18 @@ export const repoRoot = path.resolve(__dirname, '../../..');
 export const port = Number(process.env.PORTAL_E2E_PORT ?? 7017);
 export const baseURL = `http://localhost:${port}`;
 
+/**
+ * Where the golden-path journey's `publish:local` writes generated
+ * repositories; emptied by the test before it runs.
+ */
+export const scaffoldedDir = path.join(repoRoot, '.tmp/e2e-scaffolded');
+
 /** The backend's log, kept for the tests that check what it reports. */
 export const backendLog = path.join(repoRoot, '.tmp/e2e-backend.log');
 
 export const backendEnv: Record<string, string> = {
   PROD_BACKEND_LOG: backendLog,
+  LOCALPLUS_E2E_SCAFFOLDED_DIR: scaffoldedDir,
   PORTAL_BASE_URL: baseURL,
   PORTAL_PORT: String(port),
   AUTH_SESSION_SECRET: 'e2e-session-secret-not-for-production',

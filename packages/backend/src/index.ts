@@ -27,7 +27,7 @@ backend.add(
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // $text placeholders in catalog files read from disk (catalog/apis/).
 backend.add(
-  import('@internal/plugin-catalog-backend-module-file-placeholders'),
+  import('@internal/plugin-catalog-backend-module-local-files'),
 );
 // Tables from the live databases, declared Kafka topics, data-ownership rules.
 backend.add(
@@ -37,7 +37,7 @@ backend.add(
 // Scaffolder: publish to GitHub in production, to a local folder here.
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
-backend.add(import('@internal/plugin-scaffolder-backend-module-local-publish'));
+backend.add(import('@internal/plugin-scaffolder-backend-module-golden-path'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );

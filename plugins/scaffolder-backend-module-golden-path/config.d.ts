@@ -6,6 +6,12 @@ export interface Config {
        * or relative to the backend's working directory.
        */
       targetDirectory?: string;
+      /**
+       * Whether templates publish locally (`publish:local:settings` outputs
+       * it). Defaults to true when targetDirectory is set; production sets
+       * false so templates publish to GitHub.
+       */
+      enabled?: boolean;
     };
   };
 }

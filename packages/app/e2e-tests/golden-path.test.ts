@@ -1,0 +1,105 @@
+import { expect, Page, test } from '@playwright/test';
+import fs from 'node:fs';
+import { scaffoldedDir } from './productionBackend';
+import { signInAsGuest } from './helpers';
+
+// A developer creates a service from the golden path in the browser and
+// reaches its catalog page. The e2e backend publishes to a local folder.
+const name = `svc-e2e-${Date.now().toString(36)}`;
+
+async function openTemplate(page: Page) {
+  await signInAsGuest(page);
+  await page.goto('/create');
+  const template = page
+    .getByText('New Local-Plus service (TypeScript)')
+    .first();
+  await expect(template).toBeVisible({ timeout: 60_000 });
+  await page
+    .getByRole('button', { name: /choose/i })
+    .first()
+    .click();
+  await expect(page.getByLabel(/^Name/).first()).toBeVisible();
+}
+
+test.describe('golden path', () => {
+  test.beforeAll(() => {
+    fs.mkdirSync(scaffoldedDir, { recursive: true });
+  });
+
+  test('the form explains a bad name before anything runs', async ({
+    page,
+  }) => {
+    await openTemplate(page);
+    await page.getByLabel(/^Name/).first().fill('Rewards_Service');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(page.getByText(/must match pattern/i).first()).toBeVisible();
+    expect(fs.readdirSync(scaffoldedDir)).not.toContain('Rewards_Service');
+
+    // A name the catalog already has is refused by the form itself.
+    await page.getByLabel(/^Name/).first().fill('svc-ledger');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(
+      page.getByText(/component:default\/svc-ledger already exists/).first(),
+    ).toBeVisible();
+    await page.screenshot({ path: 'test-results/golden-path-taken-name.png' });
+  });
+
+  test('a developer creates a service and reaches its page', async ({
+    page,
+  }) => {
+    test.setTimeout(180_000);
+    await openTemplate(page);
+    await page.getByLabel(/^Name/).first().fill(name);
+    await page
+      .getByLabel(/^Description/)
+      .first()
+      .fill('Rewards points granted for purchases at partner merchants');
+    const owner = page.getByLabel(/^Owning team/).first();
+    await owner.click();
+    await owner.fill('product-team');
+    await page.getByRole('option', { name: /product-team/ }).first().click();
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // What it does: defaults (tables, jobs, gateway, events) plus a topic.
+    await page.getByLabel(/^Kafka topic/).first().fill('rewards.points-granted.v1');
+    await page.getByRole('button', { name: 'Next' }).click();
+    // SLOs: the seed's defaults.
+    await expect(page.getByLabel(/Availability objective/).first()).toHaveValue(
+      '99.9',
+    );
+    await page.getByRole('button', { name: 'Review' }).click();
+    await expect(page.getByText(name).first()).toBeVisible();
+    await page.screenshot({ path: 'test-results/golden-path-review.png' });
+    await page.getByRole('button', { name: 'Create' }).click();
+
+    const entityLink = page.getByRole('link', { name: 'Open in the catalog' });
+    await expect(entityLink).toBeVisible({ timeout: 120_000 });
+    await page.screenshot({ path: 'test-results/golden-path-done.png' });
+    expect(fs.existsSync(`${scaffoldedDir}/${name}/catalog-info.yaml`)).toBe(
+      true,
+    );
+
+    // The registered location is processed within seconds; reload until the
+    // entity page shows the new service.
+    await entityLink.click();
+    await expect
+      .poll(
+        async () => {
+          if (
+            await page
+              .getByRole('heading', { name })
+              .first()
+              .isVisible()
+          ) {
+            return true;
+          }
+          await page.reload();
+          return false;
+        },
+        { timeout: 60_000, intervals: [2_000] },
+      )
+      .toBe(true);
+    await expect(page.getByText('Rewards points granted').first()).toBeVisible();
+    await page.screenshot({ path: 'test-results/golden-path-entity.png' });
+  });
+});

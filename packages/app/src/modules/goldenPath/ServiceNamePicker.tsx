@@ -1,0 +1,73 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import {
+  CustomFieldValidator,
+  FieldExtensionComponentProps,
+} from '@backstage/plugin-scaffolder-react';
+import TextField from '@material-ui/core/TextField';
+
+/** The rule the golden-path template's `name` field states in its schema. */
+export const SERVICE_NAME = /^svc-[a-z][a-z0-9-]{1,30}$/;
+
+/**
+ * `ui:field: ServiceNamePicker` — the name of a new service. A text box
+ * whose validation, run when the user presses Next, also asks the catalog
+ * whether the name is taken, so the form says so before anything runs.
+ */
+export const ServiceNamePicker = (
+  props: FieldExtensionComponentProps<string>,
+) => {
+  const {
+    onChange,
+    required,
+    schema: { title = 'Name', description },
+    uiSchema,
+    rawErrors,
+    formData,
+    idSchema,
+  } = props;
+  return (
+    <TextField
+      id={idSchema?.$id}
+      label={title}
+      helperText={
+        (uiSchema?.['ui:help'] as string | undefined) ?? description
+      }
+      required={required}
+      value={formData ?? ''}
+      onChange={event => onChange(event.target.value)}
+      margin="normal"
+      error={(rawErrors?.length ?? 0) > 0}
+      inputProps={{
+        autoFocus: Boolean(uiSchema?.['ui:autofocus']),
+        spellCheck: false,
+      }}
+      FormHelperTextProps={{ margin: 'dense', style: { marginLeft: 0 } }}
+    />
+  );
+};
+
+export const serviceNameValidation: CustomFieldValidator<string> = async (
+  value,
+  validation,
+  { apiHolder },
+) => {
+  if (!value) return;
+  if (!SERVICE_NAME.test(value)) {
+    validation.addError(
+      'Use svc- followed by a lower-case letter, then 2 to 31 lower-case letters, digits or dashes (e.g. svc-rewards).',
+    );
+    return;
+  }
+  const catalogApi = apiHolder.get(catalogApiRef);
+  if (!catalogApi) return; // the backend step checks again
+  const ref = { kind: 'Component', namespace: 'default', name: value };
+  const existing = await catalogApi.getEntityByRef(ref);
+  if (existing) {
+    validation.addError(
+      `${stringifyEntityRef(ref)} already exists in the catalog (owner ${
+        existing.spec?.owner ?? 'unknown'
+      }); choose another name.`,
+    );
+  }
+};

@@ -1,0 +1,193 @@
+/**
+ * The real scaffolder and catalog, in-process, for the golden-path tests:
+ * the catalog loads templates/svc-typescript/template.yaml (and any extra
+ * catalog files), the scaffolder runs it with the portal's own golden-path
+ * actions, publishing to a temporary folder.
+ */
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import catalogModuleTemplateKind from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import catalogModuleLocalFiles from '@internal/plugin-catalog-backend-module-local-files';
+import scaffolderModuleGoldenPath from '@internal/plugin-scaffolder-backend-module-golden-path';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const repoRoot = path.resolve(__dirname, '../../../..');
+export const templateDir = path.join(repoRoot, 'templates/svc-typescript');
+
+export type TaskResult = {
+  status: 'completed' | 'failed' | 'cancelled' | string;
+  log: string[];
+  output: { links?: Array<{ title?: string; url?: string; entityRef?: string }> };
+};
+
+export type Harness = {
+  baseUrl: string;
+  /** Where publish:local writes repositories. */
+  publishDir: string;
+  createTask(values: Record<string, unknown>): Promise<Response>;
+  runTask(values: Record<string, unknown>): Promise<TaskResult>;
+  getEntity(ref: string): Promise<any | undefined>;
+  stop(): Promise<void>;
+};
+
+export async function startScaffolderHarness(options: {
+  /** Extra catalog files (absolute paths). */
+  catalogFiles?: string[];
+}): Promise<Harness> {
+  const publishDir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-path-'));
+  const backend = await startTestBackend({
+    features: [
+      mockServices.rootConfig.factory({
+        data: {
+          backend: { baseUrl: 'http://localhost:0' },
+          catalog: {
+            rules: [
+              {
+                allow: [
+                  'Component',
+                  'API',
+                  'Resource',
+                  'System',
+                  'Domain',
+                  'Group',
+                  'User',
+                  'Location',
+                  'Template',
+                ],
+              },
+            ],
+            locations: [
+              {
+                type: 'file',
+                target: path.join(templateDir, 'template.yaml'),
+              },
+              ...(options.catalogFiles ?? []).map(target => ({
+                type: 'file',
+                target,
+              })),
+            ],
+          },
+          scaffolder: { localPublish: { targetDirectory: publishDir } },
+          localPlus: { catalog: { allowFileLocations: true } },
+        },
+      }),
+      catalogPlugin,
+      catalogModuleTemplateKind,
+      catalogModuleLocalFiles,
+      scaffolderPlugin,
+      scaffolderModuleGoldenPath,
+    ],
+  });
+  const baseUrl = `http://localhost:${backend.server.port()}`;
+
+  const getEntity = async (ref: string) => {
+    const [kind, rest] = ref.split(':');
+    const [namespace, name] = rest.split('/');
+    const res = await fetch(
+      `${baseUrl}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`,
+    );
+    return res.ok ? res.json() : undefined;
+  };
+
+  // The template must be in the catalog before a task can use it.
+  await waitFor(
+    () => getEntity('template:default/svc-typescript'),
+    'the template to be loaded into the catalog',
+  );
+
+  const createTask = (values: Record<string, unknown>) =>
+    fetch(`${baseUrl}/api/scaffolder/v2/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        templateRef: 'template:default/svc-typescript',
+        values,
+      }),
+    });
+
+  const runTask = async (values: Record<string, unknown>) => {
+    const created = await createTask(values);
+    if (created.status !== 201) {
+      throw new Error(
+        `task not created: ${created.status} ${await created.text()}`,
+      );
+    }
+    const { id } = (await created.json()) as { id: string };
+    const task = await waitFor(async () => {
+      const res = await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}`);
+      const body = (await res.json()) as { status: string; output?: any };
+      return ['completed', 'failed', 'cancelled'].includes(body.status)
+        ? body
+        : undefined;
+    }, `task ${id} to finish`);
+    const events = (await (
+      await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}/events`)
+    ).json()) as Array<{ body: { message?: string } }>;
+    return {
+      status: task.status,
+      output: task.output ?? {},
+      log: events.map(e => e.body.message ?? '').filter(Boolean),
+    };
+  };
+
+  return {
+    baseUrl,
+    publishDir,
+    createTask,
+    runTask,
+    getEntity,
+    stop: async () => {
+      await backend.stop();
+      fs.rmSync(publishDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` until it returns a value (not undefined), for up to 60 s. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 250));
+  }
+}
+
+/** The form's values for a service with every option switched on. */
+export function fullValues(name: string): Record<string, unknown> {
+  return {
+    name,
+    description: 'Rewards points granted for purchases at partner merchants',
+    owner: 'group:default/product-team',
+    system: 'system:default/local-plus',
+    domain: 'domain:default/loyalty',
+    criticality: 'P1',
+    ownsTables: true,
+    publishesEvents: true,
+    eventTopic: 'rewards.points-granted.v1',
+    runsJobs: true,
+    exposedThroughGateway: true,
+    sloAvailability: 99.9,
+    sloLatencyP99Ms: 200,
+  };
+}
+
+/** The same service with every option switched off. */
+export function minimalValues(name: string): Record<string, unknown> {
+  return {
+    ...fullValues(name),
+    ownsTables: false,
+    publishesEvents: undefined,
+    eventTopic: undefined,
+    runsJobs: false,
+    exposedThroughGateway: false,
+  };
+}

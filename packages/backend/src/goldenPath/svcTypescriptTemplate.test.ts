@@ -1,0 +1,203 @@
+/**
+ * The golden-path template run through the real scaffolder: a good form
+ * publishes a repository and registers its entity; bad input is refused with
+ * a clear message and writes nothing. (The generated repository's own
+ * checks are in generatedRepository.integration.test.ts.)
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import {
+  Harness,
+  fullValues,
+  minimalValues,
+  startScaffolderHarness,
+  templateDir,
+  waitFor,
+} from './scaffolderHarness';
+
+jest.setTimeout(120_000);
+
+describe('templates/svc-typescript through the scaffolder', () => {
+  let harness: Harness;
+  let fixtureDir: string;
+
+  beforeAll(async () => {
+    // A service that already exists: its name must be refused.
+    fixtureDir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-catalog-'));
+    fs.writeFileSync(
+      path.join(fixtureDir, 'taken.yaml'),
+      [
+        'apiVersion: backstage.io/v1alpha1',
+        'kind: Component',
+        'metadata: { name: svc-taken }',
+        'spec: { type: service, lifecycle: production, owner: group:default/product-team }',
+        '',
+      ].join('\n'),
+    );
+    harness = await startScaffolderHarness({
+      catalogFiles: [path.join(fixtureDir, 'taken.yaml')],
+    });
+    await waitFor(
+      () => harness.getEntity('component:default/svc-taken'),
+      'the fixture entity',
+    );
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+    fs.rmSync(fixtureDir, { recursive: true, force: true });
+  });
+
+  const published = () => fs.readdirSync(harness.publishDir).sort();
+
+  it('publishes a git repository, registers it and links to it', async () => {
+    const result = await harness.runTask(fullValues('svc-rewards'));
+    expect(result.log.join('\n')).not.toMatch(/error/i);
+    expect(result.status).toBe('completed');
+
+    const repo = path.join(harness.publishDir, 'svc-rewards');
+    expect(
+      execFileSync('git', ['log', '--oneline'], { cwd: repo, encoding: 'utf8' })
+        .trim()
+        .split('\n'),
+    ).toHaveLength(1);
+    const catalogInfo = fs.readFileSync(
+      path.join(repo, 'catalog-info.yaml'),
+      'utf8',
+    );
+    expect(catalogInfo).toContain('name: svc-rewards');
+    expect(catalogInfo).not.toContain('${{');
+
+    const links = result.output.links ?? [];
+    expect(links).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          title: 'Repository',
+          url: `file://${repo}`,
+        }),
+        expect.objectContaining({ entityRef: 'component:default/svc-rewards' }),
+        expect.objectContaining({
+          url: '/docs/default/component/svc-rewards',
+        }),
+      ]),
+    );
+
+    // The registered location is processed into the service's entity.
+    const entity = await waitFor(
+      () => harness.getEntity('component:default/svc-rewards'),
+      'svc-rewards in the catalog',
+    );
+    expect(entity.spec.owner).toBe('group:default/product-team');
+    expect(entity.metadata.annotations['backstage.io/techdocs-ref']).toBe(
+      'dir:.',
+    );
+  });
+
+  it('refuses a name that is already in the catalog, writing nothing', async () => {
+    const before = published();
+    const result = await harness.runTask(fullValues('svc-taken'));
+    expect(result.status).toBe('failed');
+    expect(result.log.join('\n')).toContain(
+      'component:default/svc-taken already exists in the catalog',
+    );
+    expect(published()).toEqual(before);
+  });
+
+  it('refuses a second service with the same name', async () => {
+    const result = await harness.runTask(minimalValues('svc-rewards'));
+    expect(result.status).toBe('failed');
+    expect(result.log.join('\n')).toContain('already exists');
+  });
+
+  it.each([
+    ['a name without the svc- prefix', { name: 'rewards' }, 'name'],
+    ['upper case in the name', { name: 'svc-Rewards' }, 'name'],
+    ['a path in the name', { name: 'svc-a/../../etc' }, 'name'],
+    ['an over-long name', { name: `svc-${'a'.repeat(40)}` }, 'name'],
+    [
+      'a template expression in the description',
+      { description: 'Points ${{ values.name }} for everyone' },
+      'description',
+    ],
+    [
+      'a nunjucks block in the description',
+      { description: 'Points {% include "/etc/passwd" %} here' },
+      'description',
+    ],
+    [
+      'path traversal in the description',
+      { description: 'See ../../../etc/passwd for details' },
+      'description',
+    ],
+    [
+      'an over-long description',
+      { description: 'x'.repeat(301) },
+      'description',
+    ],
+    ['an unknown criticality', { criticality: 'P9' }, 'criticality'],
+    [
+      'a topic that is not <domain>.<event>.v<n>',
+      { eventTopic: '../points' },
+      'eventTopic',
+    ],
+    ['an availability objective of 100%', { sloAvailability: 100 }, 'sloAvailability'],
+  ])('refuses %s before any step runs', async (_what, override, field) => {
+    const before = published();
+    const res = await harness.createTask({
+      ...fullValues('svc-bad-input'),
+      ...override,
+    });
+    expect(res.status).toBe(400);
+    const body = JSON.stringify(await res.json());
+    expect(body).toContain(field);
+    expect(published()).toEqual(before);
+  });
+
+  it('renders in a dry run from the template editor without publishing', async () => {
+    const before = published();
+    const directoryContents = listFiles(templateDir).map(file => ({
+      path: file,
+      base64Content: fs
+        .readFileSync(path.join(templateDir, file))
+        .toString('base64'),
+    }));
+    const template = parseDocument(
+      fs.readFileSync(path.join(templateDir, 'template.yaml'), 'utf8'),
+    ).toJS();
+    const res = await fetch(`${harness.baseUrl}/api/scaffolder/v2/dry-run`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        template,
+        values: fullValues('svc-dry-run'),
+        directoryContents,
+      }),
+    });
+    const body = (await res.json()) as any;
+    expect({ status: res.status, error: body.error?.message }).toEqual({
+      status: 200,
+      error: undefined,
+    });
+    const files = (body.directoryContents as Array<{ path: string }>).map(
+      f => f.path,
+    );
+    expect(files).toEqual(
+      expect.arrayContaining(['catalog-info.yaml', 'k8s/base/kustomization.yaml']),
+    );
+    expect(published()).toEqual(before);
+  });
+});
+
+/** Files under `dir`, relative to it. */
+function listFiles(dir: string, prefix = ''): string[] {
+  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap(
+    entry => {
+      const rel = path.posix.join(prefix, entry.name);
+      if (entry.name === 'node_modules') return [];
+      return entry.isDirectory() ? listFiles(dir, rel) : [rel];
+    },
+  );
+}

@@ -1,6 +1,0 @@
-/**
- * `$text` placeholders for file catalog locations.
- *
- * @packageDocumentation
- */
-export { catalogModuleFilePlaceholders as default } from './module';

@@ -1,0 +1,7 @@
+/**
+ * Catalog files on the backend's disk: `$text` placeholders, and (in
+ * development) registration of `file` locations.
+ *
+ * @packageDocumentation
+ */
+export { catalogModuleLocalFiles as default } from './module';

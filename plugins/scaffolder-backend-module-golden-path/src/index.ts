@@ -1,0 +1,10 @@
+/**
+ * Scaffolder actions of the Local-Plus golden-path templates.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleGoldenPath as default } from './module';
+export { createPublishLocalAction } from './actions/publishLocal';
+export { createPublishLocalSettingsAction } from './actions/publishLocalSettings';
+export { createRegisterLocalAction } from './actions/registerLocal';
+export { createAssertEntityAbsentAction } from './actions/assertEntityAbsent';

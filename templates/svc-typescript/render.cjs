@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+/* Renders templates/svc-typescript/skeleton with the scaffolder's own
+ * fetch:template action (same templating engine, same file-skipping rules),
+ * for working on the skeleton without the portal running.
+ *
+ *   node templates/svc-typescript/render.cjs <output-dir> [values.json]
+ *
+ * Values default to templates/svc-typescript/example-values.json. */
+const path = require('node:path');
+const fs = require('node:fs');
+const { ConfigReader } = require('@backstage/config');
+const { UrlReaders } = require('@backstage/backend-defaults/urlReader');
+const { ScmIntegrations } = require('@backstage/integration');
+const { createFetchTemplateAction } = require('@backstage/plugin-scaffolder-backend');
+const os = require('node:os');
+
+async function main() {
+  const [outDir, valuesFile] = process.argv.slice(2);
+  if (!outDir) throw new Error('usage: render.cjs <output-dir> [values.json]');
+  const templateDir = __dirname;
+  const values = JSON.parse(
+    fs.readFileSync(valuesFile ?? path.join(templateDir, 'example-values.json'), 'utf8'),
+  );
+  const config = new ConfigReader({});
+  const logger = {
+    info: () => {},
+    debug: () => {},
+    warn: m => console.warn(m),
+    error: m => console.error(m),
+    child: () => logger,
+  };
+  const reader = UrlReaders.default({ config, logger });
+  const action = createFetchTemplateAction({
+    reader,
+    integrations: ScmIntegrations.fromConfig(config),
+  });
+  const workspacePath = path.resolve(outDir);
+  fs.mkdirSync(workspacePath, { recursive: true });
+  // The slice of the action context fetch:template uses.
+  const ctx = {
+    workspacePath,
+    logger,
+    templateInfo: {
+      baseUrl: `file://${templateDir}/template.yaml`,
+      entityRef: 'template:default/svc-typescript',
+    },
+    input: {
+      url: './skeleton',
+      values,
+      copyWithoutTemplating: ['.github/workflows/*'],
+    },
+    output: () => {},
+    checkpoint: async ({ fn }) => fn(),
+    createTemporaryDirectory: async () => fs.mkdtempSync(path.join(os.tmpdir(), 'render-')),
+    getInitiatorCredentials: async () => ({ $$type: '@backstage/BackstageCredentials', principal: { type: 'none' } }),
+    isDryRun: false,
+    signal: new AbortController().signal,
+  };
+  await action.handler(ctx);
+  console.log(`rendered into ${workspacePath}`);
+}
+main().catch(e => { console.error(e); process.exit(1); });
