@@ -18,7 +18,7 @@ import {
   fullValues,
   minimalValues,
   startScaffolderHarness,
-} from './scaffolderHarness';
+} from './__testUtils__/scaffolderHarness';
 
 const haveServices = Boolean(process.env.LOCALPLUS_PG_HOST);
 if (!haveServices && process.env.LOCALPLUS_REQUIRE_SERVICES) {

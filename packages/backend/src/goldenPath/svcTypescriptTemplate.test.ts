@@ -16,7 +16,7 @@ import {
   startScaffolderHarness,
   templateDir,
   waitFor,
-} from './scaffolderHarness';
+} from './__testUtils__/scaffolderHarness';
 
 jest.setTimeout(120_000);
 

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const repoRoot = path.resolve(__dirname, '../../../..');
+export const repoRoot = path.resolve(__dirname, '../../../../..');
 export const templateDir = path.join(repoRoot, 'templates/svc-typescript');
 
 export type TaskResult = {
