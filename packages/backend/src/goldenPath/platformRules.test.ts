@@ -77,7 +77,9 @@ describe('checkWorkloads', () => {
       'restrict-privileged',
     ]);
     // mutate-default-sa only mutates and verifyImages needs the registry.
-    expect(rules.some(r => r.rule === 'verify-localplus-image-signature')).toBe(false);
+    expect(rules.some(r => r.rule === 'verify-localplus-image-signature')).toBe(
+      false,
+    );
   });
 
   it('passes a Deployment that follows the golden path', () => {
@@ -88,9 +90,17 @@ describe('checkWorkloads', () => {
     const d = goodDeployment();
     delete d.spec.template.spec.securityContext;
     container(d).securityContext.runAsNonRoot = true;
-    container(d).securityContext.seccompProfile = { type: 'Localhost', localhostProfile: 'x.json' };
+    container(d).securityContext.seccompProfile = {
+      type: 'Localhost',
+      localhostProfile: 'x.json',
+    };
     d.spec.template.spec.initContainers = [
-      { ...container(d), name: 'wait', livenessProbe: undefined, readinessProbe: undefined },
+      {
+        ...container(d),
+        name: 'wait',
+        livenessProbe: undefined,
+        readinessProbe: undefined,
+      },
     ];
     expect(checkWorkloads([JSON.parse(JSON.stringify(d))])).toEqual([]);
   });
@@ -154,7 +164,10 @@ describe('checkWorkloads', () => {
 
   it('restrict-privileged: a hostPath volume', () => {
     const d = goodDeployment();
-    d.spec.template.spec.volumes.push({ name: 'logs', hostPath: { path: '/var/log' } });
+    d.spec.template.spec.volumes.push({
+      name: 'logs',
+      hostPath: { path: '/var/log' },
+    });
     expect(policiesViolated([d])).toEqual(['restrict-privileged']);
   });
 
@@ -201,7 +214,9 @@ describe('checkWorkloads', () => {
     container(d).image = 'docker.io/library/node:22.11.0';
     const violations = checkWorkloads([d]);
     expect(violations.map(v => v.policy)).toEqual(['require-image-signature']);
-    expect(violations[0].message).toContain('images-from-localplus-ecr-pod-controllers');
+    expect(violations[0].message).toContain(
+      'images-from-localplus-ecr-pod-controllers',
+    );
   });
 
   it('applies each policy only where it matches: namespaces and exclusions', () => {
@@ -229,8 +244,15 @@ describe('checkWorkloads', () => {
     const cronJob = {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
-      metadata: { name: 'svc-example-cleanup', namespace: 'svc-example', labels: d.metadata.labels },
-      spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: d.spec.template } } },
+      metadata: {
+        name: 'svc-example-cleanup',
+        namespace: 'svc-example',
+        labels: d.metadata.labels,
+      },
+      spec: {
+        schedule: '0 3 * * *',
+        jobTemplate: { spec: { template: d.spec.template } },
+      },
     };
     expect(checkWorkloads([cronJob])).toEqual([]);
     container(d).image = `${ECR}/svc-example:latest`;
@@ -239,11 +261,17 @@ describe('checkWorkloads', () => {
     const pod = {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name: 'debug', namespace: 'svc-example', labels: d.metadata.labels },
+      metadata: {
+        name: 'debug',
+        namespace: 'svc-example',
+        labels: d.metadata.labels,
+      },
       spec: { ...d.spec.template.spec },
     };
     const violations = checkWorkloads([pod]);
-    expect(violations.map(v => [v.kind, v.policy])).toEqual([['Pod', 'disallow-latest-tag']]);
+    expect(violations.map(v => [v.kind, v.policy])).toEqual([
+      ['Pod', 'disallow-latest-tag'],
+    ]);
   });
 
   it('ignores other documents and unpacks Lists', () => {
@@ -254,11 +282,13 @@ describe('checkWorkloads', () => {
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc-example' } },
       { apiVersion: 'v1', kind: 'List', items: [bad] },
     ];
-    expect(policiesViolated(docs)).toEqual(['require-readonly-root-filesystem']);
+    expect(policiesViolated(docs)).toEqual([
+      'require-readonly-root-filesystem',
+    ]);
     expect(() => checkWorkloads([42])).toThrow('Document 0 is not an object');
-    expect(() => checkWorkloads([{ kind: 'Deployment', metadata: {} }])).toThrow(
-      'without metadata.name',
-    );
+    expect(() =>
+      checkWorkloads([{ kind: 'Deployment', metadata: {} }]),
+    ).toThrow('without metadata.name');
   });
 
   it('follows the policy text: a label added to the policy is required at once', () => {
@@ -280,7 +310,9 @@ spec:
         policy: 'require-cost-centre',
         kind: 'Deployment',
         name: 'svc-example',
-        message: expect.stringContaining('cost-centre: Deployment svc-example needs a cost centre'),
+        message: expect.stringContaining(
+          'cost-centre: Deployment svc-example needs a cost centre',
+        ),
       },
     ]);
     d.metadata.labels['local-plus.io/cost-centre'] = 'cc-loyalty';
@@ -302,15 +334,22 @@ ${validate}`;
       parsePolicyRules(policy('        deny: {conditions: {any: []}}')),
     ).toThrow('validate.deny is not supported');
     expect(() =>
-      parsePolicyRules(policy('        pattern: {metadata: {name: "{{ request.namespace }}"}}')),
+      parsePolicyRules(
+        policy(
+          '        pattern: {metadata: {name: "{{ request.namespace }}"}}',
+        ),
+      ),
     ).toThrow('variables in patterns are not supported');
     const existence = parsePolicyRules(
       policy('        pattern: {spec: {^(containers): [{name: app}]}}'),
     );
     expect(() =>
-      checkWorkloads([{ kind: 'Pod', metadata: { name: 'x' }, spec: { containers: [] } }], {
-        rules: existence,
-      }),
+      checkWorkloads(
+        [{ kind: 'Pod', metadata: { name: 'x' }, spec: { containers: [] } }],
+        {
+          rules: existence,
+        },
+      ),
     ).toThrow('Anchor ^() is not supported');
   });
 });

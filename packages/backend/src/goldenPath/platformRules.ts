@@ -17,6 +17,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+// This module is test tooling (the golden-path template test): nothing the
+// backend serves imports it, so yaml stays a devDependency.
+// eslint-disable-next-line @backstage/no-undeclared-imports
 import { parseAllDocuments } from 'yaml';
 
 /** One failed rule for one workload. */
@@ -100,14 +103,21 @@ function parseFilterBlock(value: unknown, where: string): FilterBlock {
   for (const [key, entries] of Object.entries(value)) {
     if (key === 'resources') {
       // Legacy form: match.resources without any/all.
-      block.all = [...(block.all ?? []), parseFilter({ resources: entries }, where)];
+      block.all = [
+        ...(block.all ?? []),
+        parseFilter({ resources: entries }, where),
+      ];
     } else if (key === 'any' || key === 'all') {
       if (!Array.isArray(entries)) {
         throw new PolicyFormatError(`${where}.${key} must be a list`);
       }
-      block[key] = entries.map((e, i) => parseFilter(e, `${where}.${key}[${i}]`));
+      block[key] = entries.map((e, i) =>
+        parseFilter(e, `${where}.${key}[${i}]`),
+      );
     } else {
-      throw new PolicyFormatError(`${where}.${key} is not supported by the offline checker`);
+      throw new PolicyFormatError(
+        `${where}.${key} is not supported by the offline checker`,
+      );
     }
   }
   return block;
@@ -118,11 +128,14 @@ function parseFilter(entry: unknown, where: string): ResourceFilter {
   for (const key of Object.keys(entry)) {
     if (key !== 'resources') {
       // subjects, roles, clusterRoles only make sense for an admission request.
-      throw new PolicyFormatError(`${where}.${key} is not supported by the offline checker`);
+      throw new PolicyFormatError(
+        `${where}.${key} is not supported by the offline checker`,
+      );
     }
   }
   const resources = entry.resources;
-  if (!isObject(resources)) throw new PolicyFormatError(`${where}.resources must be a map`);
+  if (!isObject(resources))
+    throw new PolicyFormatError(`${where}.resources must be a map`);
   for (const key of Object.keys(resources)) {
     if (!['kinds', 'names', 'namespaces'].includes(key)) {
       throw new PolicyFormatError(
@@ -133,12 +146,18 @@ function parseFilter(entry: unknown, where: string): ResourceFilter {
   return {
     kinds: stringList(resources.kinds, `${where}.resources.kinds`),
     names: stringList(resources.names, `${where}.resources.names`),
-    namespaces: stringList(resources.namespaces, `${where}.resources.namespaces`),
+    namespaces: stringList(
+      resources.namespaces,
+      `${where}.resources.namespaces`,
+    ),
   };
 }
 
 /** Validate rules of the Kyverno policies in one YAML text. */
-export function parsePolicyRules(yamlText: string, source = 'policy'): PolicyRule[] {
+export function parsePolicyRules(
+  yamlText: string,
+  source = 'policy',
+): PolicyRule[] {
   const rules: PolicyRule[] = [];
   for (const doc of parseAllDocuments(yamlText)) {
     if (doc.errors.length > 0) {
@@ -158,7 +177,9 @@ export function parsePolicyRules(yamlText: string, source = 'policy'): PolicyRul
     }
     const name = isObject(policy.metadata) ? policy.metadata.name : undefined;
     if (typeof name !== 'string') {
-      throw new PolicyFormatError(`${source}: a ${policy.kind} without metadata.name`);
+      throw new PolicyFormatError(
+        `${source}: a ${policy.kind} without metadata.name`,
+      );
     }
     const spec = policy.spec;
     if (!isObject(spec) || !Array.isArray(spec.rules)) {
@@ -172,22 +193,34 @@ export function parsePolicyRules(yamlText: string, source = 'policy'): PolicyRul
       // mutate, generate and verifyImages rules do not validate a manifest.
       if (!has(rule, 'validate')) return;
       if (has(rule, 'preconditions') || has(rule, 'context')) {
-        throw new PolicyFormatError(`${where}: preconditions and context are not supported`);
+        throw new PolicyFormatError(
+          `${where}: preconditions and context are not supported`,
+        );
       }
       const validate = rule.validate;
-      if (!isObject(validate)) throw new PolicyFormatError(`${where}.validate must be a map`);
+      if (!isObject(validate))
+        throw new PolicyFormatError(`${where}.validate must be a map`);
       for (const key of Object.keys(validate)) {
-        if (!['message', 'pattern', 'anyPattern', 'failureAction'].includes(key)) {
-          throw new PolicyFormatError(`${where}.validate.${key} is not supported`);
+        if (
+          !['message', 'pattern', 'anyPattern', 'failureAction'].includes(key)
+        ) {
+          throw new PolicyFormatError(
+            `${where}.validate.${key} is not supported`,
+          );
         }
       }
       let patterns: unknown[];
       if (has(validate, 'pattern')) patterns = [validate.pattern];
-      else if (Array.isArray(validate.anyPattern) && validate.anyPattern.length > 0) {
+      else if (
+        Array.isArray(validate.anyPattern) &&
+        validate.anyPattern.length > 0
+      ) {
         patterns = validate.anyPattern;
       } else throw new PolicyFormatError(`${where}.validate has no pattern`);
       if (JSON.stringify(patterns).includes('{{')) {
-        throw new PolicyFormatError(`${where}: variables in patterns are not supported`);
+        throw new PolicyFormatError(
+          `${where}: variables in patterns are not supported`,
+        );
       }
       rules.push({
         policy: name,
@@ -196,7 +229,8 @@ export function parsePolicyRules(yamlText: string, source = 'policy'): PolicyRul
         exclude: has(rule, 'exclude')
           ? parseFilterBlock(rule.exclude, `${where}.exclude`)
           : undefined,
-        message: typeof validate.message === 'string' ? validate.message.trim() : '',
+        message:
+          typeof validate.message === 'string' ? validate.message.trim() : '',
         patterns,
       });
     });
@@ -216,8 +250,12 @@ export function loadPolicyRules(dir: string): PolicyRule[] {
   );
 }
 
-/** policies/kyverno of the repository, found upwards from this file (src or dist). */
-export function findPolicyDir(from = __dirname): string {
+/**
+ * policies/kyverno of the repository, found upwards from a directory: the
+ * working directory by default (the package or the repository root when
+ * tests and scripts run).
+ */
+export function findPolicyDir(from = process.cwd()): string {
   let dir = from;
   for (;;) {
     const candidate = path.join(dir, 'policies', 'kyverno');
@@ -249,8 +287,21 @@ function wildcardMatch(pattern: string, text: string): boolean {
 const QUANTITY =
   /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;
 const SUFFIX: Record<string, number> = {
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-  n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
 };
 
 /** A Kubernetes quantity (`500m`, `256Mi`, `10001`) as a number, or undefined. */
@@ -276,7 +327,8 @@ function operatorOf(pattern: string): Operator {
 
 function scalarText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
   return undefined;
 }
 
@@ -320,7 +372,9 @@ function matchCondition(value: unknown, condition: string): boolean {
   const patternQuantity = parseQuantity(operand);
   if (patternQuantity !== undefined) {
     const valueQuantity = parseQuantity(text);
-    return valueQuantity !== undefined && compare(valueQuantity, patternQuantity, op);
+    return (
+      valueQuantity !== undefined && compare(valueQuantity, patternQuantity, op)
+    );
   }
   return wildcardMatch(operand, text);
 }
@@ -329,11 +383,18 @@ function matchScalar(value: unknown, pattern: unknown): boolean {
   if (typeof pattern === 'boolean') return value === pattern;
   if (typeof pattern === 'number') {
     if (typeof value === 'number') return value === pattern;
-    if (typeof value === 'string' && value.trim() !== '') return Number(value) === pattern;
+    if (typeof value === 'string' && value.trim() !== '')
+      return Number(value) === pattern;
     return false;
   }
   if (pattern === null) {
-    return value === null || value === undefined || value === 0 || value === '' || value === false;
+    return (
+      value === null ||
+      value === undefined ||
+      value === 0 ||
+      value === '' ||
+      value === false
+    );
   }
   if (typeof pattern === 'string') {
     // `a | b` is any of; `a & b` all of.
@@ -341,7 +402,9 @@ function matchScalar(value: unknown, pattern: unknown): boolean {
       .split('|')
       .some(alt => alt.split('&').every(c => matchCondition(value, c.trim())));
   }
-  throw new PolicyFormatError(`Unsupported pattern value ${JSON.stringify(pattern)}`);
+  throw new PolicyFormatError(
+    `Unsupported pattern value ${JSON.stringify(pattern)}`,
+  );
 }
 
 type Outcome =
@@ -349,7 +412,12 @@ type Outcome =
   | { ok: false; skip: boolean; path: string; reason: string };
 
 const OK: Outcome = { ok: true };
-const fail = (p: string, reason: string): Outcome => ({ ok: false, skip: false, path: p, reason });
+const fail = (p: string, reason: string): Outcome => ({
+  ok: false,
+  skip: false,
+  path: p,
+  reason,
+});
 
 const ANCHOR = /^([=X^<+]?)\((.+)\)$/;
 
@@ -365,11 +433,21 @@ function matchElement(value: unknown, pattern: unknown, at: string): Outcome {
   if (Array.isArray(value)) {
     // A scalar pattern against a list: every element must match it.
     const bad = value.findIndex(v => !matchScalar(v, pattern));
-    return bad === -1 ? OK : fail(`${at}${bad}/`, `'${String(value[bad])}' does not match '${String(pattern)}'`);
+    return bad === -1
+      ? OK
+      : fail(
+          `${at}${bad}/`,
+          `'${String(value[bad])}' does not match '${String(pattern)}'`,
+        );
   }
   return matchScalar(value, pattern)
     ? OK
-    : fail(at, `'${value === undefined ? 'nothing' : String(value)}' does not match '${String(pattern)}'`);
+    : fail(
+        at,
+        `'${
+          value === undefined ? 'nothing' : String(value)
+        }' does not match '${String(pattern)}'`,
+      );
 }
 
 function matchMap(value: JsonObject, pattern: JsonObject, at: string): Outcome {
@@ -392,18 +470,22 @@ function matchMap(value: JsonObject, pattern: JsonObject, at: string): Outcome {
       if (present) return fail(here, `${field} is not allowed`);
     } else if (type === '') {
       // Conditional anchor: if it does not hold, the rule does not apply here.
-      if (!present) return { ok: false, skip: true, path: here, reason: `no ${field}` };
+      if (!present)
+        return { ok: false, skip: true, path: here, reason: `no ${field}` };
       const r = matchElement(value[field], pattern[key], here);
       if (!r.ok) return { ...r, skip: true };
     } else {
-      throw new PolicyFormatError(`Anchor ${type}() is not supported by the offline checker`);
+      throw new PolicyFormatError(
+        `Anchor ${type}() is not supported by the offline checker`,
+      );
     }
   }
   for (const key of plain) {
     const here = `${at}${key}/`;
     if (pattern[key] === '*') {
       // "*" means the field must exist, whatever its type.
-      if (value[key] === undefined || value[key] === null) return fail(here, `${key} is missing`);
+      if (value[key] === undefined || value[key] === null)
+        return fail(here, `${key} is missing`);
       continue;
     }
     const r = matchElement(value[key], pattern[key], here);
@@ -413,7 +495,8 @@ function matchMap(value: JsonObject, pattern: JsonObject, at: string): Outcome {
 }
 
 function matchArray(value: Json[], pattern: Json[], at: string): Outcome {
-  if (pattern.length === 0) throw new PolicyFormatError(`Empty list in a pattern at ${at}`);
+  if (pattern.length === 0)
+    throw new PolicyFormatError(`Empty list in a pattern at ${at}`);
   const first = pattern[0];
   if (isObject(first)) {
     // Every element must match the first pattern element; elements where a
@@ -448,28 +531,49 @@ function kindOf(entry: string): string {
   return /^[A-Z*]/.test(last) ? last : `${parts[parts.length - 2]}/${last}`;
 }
 
-function filterMatches(f: ResourceFilter, kind: string, name: string, ns: string): boolean {
-  if (f.kinds && !f.kinds.some(k => k === '*' || kindOf(k) === kind)) return false;
+function filterMatches(
+  f: ResourceFilter,
+  kind: string,
+  name: string,
+  ns: string,
+): boolean {
+  if (f.kinds && !f.kinds.some(k => k === '*' || kindOf(k) === kind))
+    return false;
   if (f.names && !f.names.some(n => wildcardMatch(n, name))) return false;
-  if (f.namespaces && !f.namespaces.some(n => wildcardMatch(n, ns))) return false;
+  if (f.namespaces && !f.namespaces.some(n => wildcardMatch(n, ns)))
+    return false;
   return true;
 }
 
-function blockMatches(b: FilterBlock, kind: string, name: string, ns: string): boolean {
+function blockMatches(
+  b: FilterBlock,
+  kind: string,
+  name: string,
+  ns: string,
+): boolean {
   const any = b.any ? b.any.some(f => filterMatches(f, kind, name, ns)) : true;
   const all = b.all ? b.all.every(f => filterMatches(f, kind, name, ns)) : true;
   return any && all && (b.any !== undefined || b.all !== undefined);
 }
 
 function substitute(message: string, object: JsonObject): string {
-  return message.replace(/\{\{\s*request\.object\.([\w.]+)\s*\}\}/g, (whole, p: string) => {
-    let v: Json | undefined = object;
-    for (const part of p.split('.')) v = isObject(v) ? v[part] : undefined;
-    return typeof v === 'string' || typeof v === 'number' ? String(v) : whole;
-  });
+  return message.replace(
+    /\{\{\s*request\.object\.([\w.]+)\s*\}\}/g,
+    (whole, p: string) => {
+      let v: Json | undefined = object;
+      for (const part of p.split('.')) v = isObject(v) ? v[part] : undefined;
+      return typeof v === 'string' || typeof v === 'number' ? String(v) : whole;
+    },
+  );
 }
 
-function evaluate(rules: PolicyRule[], object: JsonObject, kind: string, name: string, ns: string) {
+function evaluate(
+  rules: PolicyRule[],
+  object: JsonObject,
+  kind: string,
+  name: string,
+  ns: string,
+) {
   const failed: { policy: string; message: string }[] = [];
   for (const rule of rules) {
     if (!blockMatches(rule.match, kind, name, ns)) continue;
@@ -479,16 +583,25 @@ function evaluate(rules: PolicyRule[], object: JsonObject, kind: string, name: s
     const first = outcomes[0] as Extract<Outcome, { ok: false }>;
     failed.push({
       policy: rule.policy,
-      message: `${rule.rule}: ${substitute(rule.message, object)} (at ${first.path}: ${first.reason})`,
+      message: `${rule.rule}: ${substitute(rule.message, object)} (at ${
+        first.path
+      }: ${first.reason})`,
     });
   }
   return failed;
 }
 
 /** The objects a controller makes Kubernetes create: a CronJob's Jobs, then Pods. */
-function derivedObjects(kind: string, object: JsonObject, ns: string): { kind: string; object: JsonObject }[] {
+function derivedObjects(
+  kind: string,
+  object: JsonObject,
+  ns: string,
+): { kind: string; object: JsonObject }[] {
   const spec = isObject(object.spec) ? object.spec : {};
-  const fromTemplate = (newKind: string, template: Json | undefined): JsonObject | undefined => {
+  const fromTemplate = (
+    newKind: string,
+    template: Json | undefined,
+  ): JsonObject | undefined => {
     if (!isObject(template)) return undefined;
     const metadata = isObject(template.metadata) ? template.metadata : {};
     return {
@@ -514,9 +627,14 @@ function derivedObjects(kind: string, object: JsonObject, ns: string): { kind: s
  * documents, and to the Jobs and Pods their templates create. Other documents
  * (Services, ConfigMaps, CRs...) are ignored. A `List` is unpacked.
  */
-export function checkWorkloads(documents: unknown[], options: CheckOptions = {}): Violation[] {
-  if (!Array.isArray(documents)) throw new TypeError('documents must be an array');
-  const rules = options.rules ?? (defaultRules ??= loadPolicyRules(findPolicyDir()));
+export function checkWorkloads(
+  documents: unknown[],
+  options: CheckOptions = {},
+): Violation[] {
+  if (!Array.isArray(documents))
+    throw new TypeError('documents must be an array');
+  const rules =
+    options.rules ?? (defaultRules ??= loadPolicyRules(findPolicyDir()));
   const violations: Violation[] = [];
   const queue = [...documents];
   for (let i = 0; i < queue.length; i++) {
@@ -538,7 +656,13 @@ export function checkWorkloads(documents: unknown[], options: CheckOptions = {})
         ? metadata.namespace
         : options.defaultNamespace ?? DEFAULT_NAMESPACE;
     const own = evaluate(rules, doc, doc.kind, name, ns);
-    for (const v of own) violations.push({ policy: v.policy, kind: doc.kind, name, message: v.message });
+    for (const v of own)
+      violations.push({
+        policy: v.policy,
+        kind: doc.kind,
+        name,
+        message: v.message,
+      });
     // Objects created from the template are admitted too. Report their
     // failures only for policies the workload itself passed, to avoid saying
     // the same thing twice.

@@ -8,13 +8,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
 import {
   Harness,
   fullValues,
   minimalValues,
   startScaffolderHarness,
-  templateDir,
   waitFor,
 } from './__testUtils__/scaffolderHarness';
 
@@ -158,24 +156,7 @@ describe('templates/svc-typescript through the scaffolder', () => {
 
   it('renders in a dry run from the template editor without publishing', async () => {
     const before = published();
-    const directoryContents = listFiles(templateDir).map(file => ({
-      path: file,
-      base64Content: fs
-        .readFileSync(path.join(templateDir, file))
-        .toString('base64'),
-    }));
-    const template = parseDocument(
-      fs.readFileSync(path.join(templateDir, 'template.yaml'), 'utf8'),
-    ).toJS();
-    const res = await fetch(`${harness.baseUrl}/api/scaffolder/v2/dry-run`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        template,
-        values: fullValues('svc-dry-run'),
-        directoryContents,
-      }),
-    });
+    const res = await harness.dryRun(fullValues('svc-dry-run'));
     const body = (await res.json()) as any;
     expect({ status: res.status, error: body.error?.message }).toEqual({
       status: 200,
@@ -185,19 +166,34 @@ describe('templates/svc-typescript through the scaffolder', () => {
       f => f.path,
     );
     expect(files).toEqual(
-      expect.arrayContaining(['catalog-info.yaml', 'k8s/base/kustomization.yaml']),
+      expect.arrayContaining([
+        'catalog-info.yaml',
+        'k8s/base/kustomization.yaml',
+      ]),
     );
     expect(published()).toEqual(before);
   });
 });
 
-/** Files under `dir`, relative to it. */
-function listFiles(dir: string, prefix = ''): string[] {
-  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap(
-    entry => {
-      const rel = path.posix.join(prefix, entry.name);
-      if (entry.name === 'node_modules') return [];
-      return entry.isDirectory() ? listFiles(dir, rel) : [rel];
-    },
-  );
-}
+describe('templates/svc-typescript configured as in production', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startScaffolderHarness({ localPublishEnabled: false });
+  });
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  it('takes the GitHub branch: publish:github and catalog:register', async () => {
+    const res = await harness.dryRun(fullValues('svc-prod-path'));
+    const body = (await res.json()) as any;
+    expect(res.status).toBe(200);
+    const log = (body.log as Array<{ body: { message?: string } }>)
+      .map(e => e.body.message ?? '')
+      .join('\n');
+    expect(log).toMatch(/Beginning step Publish to GitHub/);
+    expect(log).toMatch(/Skipping step publish-local because its if condition was false/);
+    expect(log).toMatch(/Skipping step register-local because its if condition was false/);
+    expect(fs.readdirSync(harness.publishDir)).toEqual([]);
+  });
+});

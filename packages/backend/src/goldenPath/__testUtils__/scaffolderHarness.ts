@@ -8,11 +8,13 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleTemplateKind from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import scaffolderModuleGithub from '@backstage/plugin-scaffolder-backend-module-github';
 import catalogModuleLocalFiles from '@internal/plugin-catalog-backend-module-local-files';
 import scaffolderModuleGoldenPath from '@internal/plugin-scaffolder-backend-module-golden-path';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseDocument } from 'yaml';
 
 export const repoRoot = path.resolve(__dirname, '../../../../..');
 export const templateDir = path.join(repoRoot, 'templates/svc-typescript');
@@ -28,6 +30,8 @@ export type Harness = {
   /** Where publish:local writes repositories. */
   publishDir: string;
   createTask(values: Record<string, unknown>): Promise<Response>;
+  /** POST /v2/dry-run of templates/svc-typescript, as the template editor does. */
+  dryRun(values: Record<string, unknown>): Promise<Response>;
   runTask(values: Record<string, unknown>): Promise<TaskResult>;
   getEntity(ref: string): Promise<any | undefined>;
   stop(): Promise<void>;
@@ -36,6 +40,8 @@ export type Harness = {
 export async function startScaffolderHarness(options: {
   /** Extra catalog files (absolute paths). */
   catalogFiles?: string[];
+  /** false: configured as in production (templates publish to GitHub). */
+  localPublishEnabled?: boolean;
 }): Promise<Harness> {
   const publishDir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-path-'));
   const backend = await startTestBackend({
@@ -43,6 +49,9 @@ export async function startScaffolderHarness(options: {
       mockServices.rootConfig.factory({
         data: {
           backend: { baseUrl: 'http://localhost:0' },
+          // publish:github is registered as in production; no test reaches
+          // GitHub (its steps only run in dry runs, which skip them).
+          integrations: { github: [{ host: 'github.com', token: 'unused' }] },
           catalog: {
             rules: [
               {
@@ -70,7 +79,12 @@ export async function startScaffolderHarness(options: {
               })),
             ],
           },
-          scaffolder: { localPublish: { targetDirectory: publishDir } },
+          scaffolder: {
+            localPublish: {
+              targetDirectory: publishDir,
+              enabled: options.localPublishEnabled ?? true,
+            },
+          },
           localPlus: { catalog: { allowFileLocations: true } },
         },
       }),
@@ -78,6 +92,7 @@ export async function startScaffolderHarness(options: {
       catalogModuleTemplateKind,
       catalogModuleLocalFiles,
       scaffolderPlugin,
+      scaffolderModuleGithub,
       scaffolderModuleGoldenPath,
     ],
   });
@@ -125,18 +140,38 @@ export async function startScaffolderHarness(options: {
     }, `task ${id} to finish`);
     const events = (await (
       await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}/events`)
-    ).json()) as Array<{ body: { message?: string } }>;
+    ).json()) as Array<{ type: string; body: { message?: string; output?: any } }>;
+    // The task's output (its links) comes with its completion event.
+    const completion = events.find(e => e.type === 'completion');
     return {
       status: task.status,
-      output: task.output ?? {},
+      output: completion?.body.output ?? {},
       log: events.map(e => e.body.message ?? '').filter(Boolean),
     };
+  };
+
+  const dryRun = (values: Record<string, unknown>) => {
+    const directoryContents = listFiles(templateDir).map(file => ({
+      path: file,
+      base64Content: fs
+        .readFileSync(path.join(templateDir, file))
+        .toString('base64'),
+    }));
+    const template = parseDocument(
+      fs.readFileSync(path.join(templateDir, 'template.yaml'), 'utf8'),
+    ).toJS();
+    return fetch(`${baseUrl}/api/scaffolder/v2/dry-run`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ template, values, directoryContents }),
+    });
   };
 
   return {
     baseUrl,
     publishDir,
     createTask,
+    dryRun,
     runTask,
     getEntity,
     stop: async () => {
@@ -144,6 +179,17 @@ export async function startScaffolderHarness(options: {
       fs.rmSync(publishDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Files under `dir`, relative to it. */
+function listFiles(dir: string, prefix = ''): string[] {
+  return fs
+    .readdirSync(path.join(dir, prefix), { withFileTypes: true })
+    .flatMap(entry => {
+      const rel = path.posix.join(prefix, entry.name);
+      if (entry.name === 'node_modules') return [];
+      return entry.isDirectory() ? listFiles(dir, rel) : [rel];
+    });
 }
 
 /** Polls `check` until it returns a value (not undefined), for up to 60 s. */

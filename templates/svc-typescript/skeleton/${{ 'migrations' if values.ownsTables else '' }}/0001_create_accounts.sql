@@ -1,0 +1,47 @@
+-- Accounts and the transactions that change their balance.
+--
+-- One table, one owner (seed, part VIII.3): these tables belong to
+-- ${{ values.name }}. Other services use its API or its events, never SQL. The
+-- table comments say so; the portal's data-ownership catalog reads them.
+
+CREATE TABLE accounts (
+  id            uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  currency      char(3)     NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
+  -- Integer minor units (cents). The CHECK is the last line of defence
+  -- against an overdraft if application code ever gets it wrong.
+  balance_minor bigint      NOT NULL DEFAULT 0 CHECK (balance_minor >= 0),
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  updated_at    timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE accounts IS 'owned-by: ${{ values.name }}';
+
+CREATE TABLE account_transactions (
+  id                  uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  account_id          uuid        NOT NULL REFERENCES accounts (id),
+  type                text        NOT NULL CHECK (type IN ('credit', 'debit')),
+  amount_minor        bigint      NOT NULL CHECK (amount_minor > 0),
+  currency            char(3)     NOT NULL,
+  -- The client's opaque reference (order number, receipt id), not free text.
+  reference           text        NOT NULL,
+  balance_after_minor bigint      NOT NULL CHECK (balance_after_minor >= 0),
+  -- For audit. Not unique: keys are forgotten after 24 hours and may come back.
+  idempotency_key     text        NOT NULL,
+  created_at          timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX account_transactions_account_id_idx
+  ON account_transactions (account_id, created_at DESC);
+COMMENT ON TABLE account_transactions IS 'owned-by: ${{ values.name }}';
+
+-- The first response to each Idempotency-Key, replayed to retries. A row
+-- without a response is a request still in flight (its transaction holds
+-- the row's lock until it commits or rolls back). The body is kept as the
+-- exact JSON text that was sent, so a replay is byte for byte the same.
+CREATE TABLE idempotency_keys (
+  key                 text        PRIMARY KEY,
+  request_fingerprint text        NOT NULL,
+  response_status     smallint,
+  response_body       text,
+  created_at          timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX idempotency_keys_created_at_idx ON idempotency_keys (created_at);
+COMMENT ON TABLE idempotency_keys IS 'owned-by: ${{ values.name }}';

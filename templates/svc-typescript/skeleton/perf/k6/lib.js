@@ -1,0 +1,64 @@
+// Helpers shared by the k6 scripts (k6's JavaScript runtime, not Node).
+import http from 'k6/http';
+{%- if values.ownsTables %}
+import { check } from 'k6';
+{%- endif %}
+
+export const BASE_URL = (__ENV.BASE_URL || 'http://localhost:8080').replace(/\/$/, '');
+export const JSON_HEADERS = { 'Content-Type': 'application/json' };
+
+/** The service's p99 latency objective, in ms (SLO requests-latency). */
+export const LATENCY_OBJECTIVE_MS = ${{ values.sloLatencyP99Ms }};
+
+/** Share of requests allowed to fail (SLO requests-availability, ${{ values.sloAvailability }} %). */
+export const ERROR_BUDGET = (1 - ${{ values.sloAvailability }} / 100).toFixed(6);
+
+/** A unique Idempotency-Key (8 to 128 of [A-Za-z0-9._:-]). */
+export function idempotencyKey() {
+  return `k6-${__VU}-${__ITER}-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`;
+}
+{%- if values.ownsTables %}
+
+/** Opens an account and credits it; returns its id. */
+export function openFundedAccount(balance) {
+  const created = http.post(`${BASE_URL}/v1/accounts`, JSON.stringify({ currency: 'EUR' }), {
+    headers: JSON_HEADERS,
+    tags: { name: 'POST /v1/accounts' },
+  });
+  check(created, { 'account created': r => r.status === 201 });
+  const id = created.json('id');
+  if (balance > 0) postTransaction(id, 'credit', balance, idempotencyKey());
+  return id;
+}
+
+/** POST /v1/accounts/{id}/transactions with the given Idempotency-Key. */
+export function postTransaction(accountId, type, amount, key) {
+  return http.post(
+    `${BASE_URL}/v1/accounts/${accountId}/transactions`,
+    JSON.stringify({ type, amount, currency: 'EUR', reference: `k6-${__VU}-${__ITER}` }),
+    {
+      headers: { ...JSON_HEADERS, 'Idempotency-Key': key },
+      tags: { name: 'POST /v1/accounts/{id}/transactions' },
+    },
+  );
+}
+
+export function getAccount(accountId) {
+  return http.get(`${BASE_URL}/v1/accounts/${accountId}`, { tags: { name: 'GET /v1/accounts/{id}' } });
+}
+{%- else %}
+
+const TIERS = ['standard', 'silver', 'gold'];
+
+export function quote() {
+  const body = {
+    amount: 100 + Math.floor(Math.random() * 100000),
+    currency: 'EUR',
+    tier: TIERS[Math.floor(Math.random() * TIERS.length)],
+  };
+  return http.post(`${BASE_URL}/v1/quotes/points`, JSON.stringify(body), {
+    headers: JSON_HEADERS,
+    tags: { name: 'POST /v1/quotes/points' },
+  });
+}
+{%- endif %}

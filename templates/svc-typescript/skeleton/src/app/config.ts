@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+/** What this service is, fixed when the repository was generated. */
+export const SERVICE = {
+  name: '${{ values.name }}',
+  /** p99 latency objective; the latency SLI counts requests slower than this. */
+  latencyObjectiveSeconds: ${{ values.sloLatencyP99Ms }} / 1000,
+  /** Availability objective, in percent of non-5xx responses. */
+  availabilityObjectivePercent: ${{ values.sloAvailability }},
+{%- if values.publishesEvents %}
+  /** Kafka topic the outbox relay publishes to. */
+  eventTopic: '${{ values.eventTopic }}',
+{%- endif %}
+} as const;
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Settings come from the environment only: secrets (DATABASE_URL, REDIS_URL)
+ * from the ExternalSecret `${{ values.name }}-secrets`, the rest from the
+ * ConfigMap `${{ values.name }}-config`. A bad value stops the process at
+ * start-up with a message naming the variable, instead of failing later.
+ */
+const envSchema = z.object({
+  // 0 picks a free port (tests).
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  SERVICE_NAME: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes')
+    .default(SERVICE.name),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+{%- if values.ownsTables %}
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// connection string'),
+  /** Connections per pod; PgBouncer in front of Aiven PostgreSQL pools the rest. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+{%- endif %}
+{%- if values.runsJobs %}
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL'),
+{%- endif %}
+{%- if values.publishesEvents %}
+  /** Comma-separated host:port list of Kafka bootstrap brokers. */
+  KAFKA_BROKERS: z
+    .string()
+    .transform(s => s.split(',').map(b => b.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'host:port')).min(1)),
+  /** TLS to the brokers (Aiven Kafka requires it). */
+  KAFKA_SSL: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform(v => v === 'true'),
+  /** Optional SASL/SCRAM credentials, when the cluster uses them instead of client certificates. */
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+{%- endif %}
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {}
+
+/** The service's configuration (`node dist/main.js`). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const config = parseEnv(envSchema, env);
+{%- if values.publishesEvents %}
+  if (Boolean(config.KAFKA_SASL_USERNAME) !== Boolean(config.KAFKA_SASL_PASSWORD)) {
+    throw new ConfigError('Invalid configuration: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD go together');
+  }
+{%- endif %}
+  return config;
+}
+{%- if values.ownsTables %}
+
+const migrationEnvSchema = envSchema.pick({ LOG_LEVEL: true, SERVICE_NAME: true, DATABASE_URL: true });
+export type MigrationConfig = z.infer<typeof migrationEnvSchema>;
+
+/**
+ * What `npm run migrate` needs, and nothing more: the migration Job runs
+ * before the rest of the configuration exists, with the table owner's
+ * DATABASE_URL only.
+ */
+export function loadMigrationConfig(env: NodeJS.ProcessEnv = process.env): MigrationConfig {
+  return parseEnv(migrationEnvSchema, env);
+}
+{%- endif %}
+
+function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+  // Empty strings (a ConfigMap key with no value) count as unset.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map(issue => `${issue.path.join('.') || 'environment'}: ${issue.message}`)
+      .join('; ');
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}

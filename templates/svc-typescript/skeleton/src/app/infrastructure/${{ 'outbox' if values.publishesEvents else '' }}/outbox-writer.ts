@@ -1,0 +1,18 @@
+import { context, propagation } from '@opentelemetry/api';
+import type { DomainEvent } from '../../domain/events/account-events';
+import type { PoolClient } from '../postgres/pool';
+
+/**
+ * Adds an event to the outbox on the caller's connection: it must be the
+ * connection of the transaction that makes the change, so the event is
+ * committed, or rolled back, with it.
+ */
+export async function appendToOutbox(client: PoolClient, event: DomainEvent): Promise<void> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  await client.query(
+    `INSERT INTO outbox (aggregate_type, aggregate_id, event_type, payload, traceparent)
+     VALUES ($1, $2, $3, $4, $5)`,
+    [event.aggregateType, event.aggregateId, event.type, JSON.stringify(event.payload), carrier.traceparent ?? null],
+  );
+}

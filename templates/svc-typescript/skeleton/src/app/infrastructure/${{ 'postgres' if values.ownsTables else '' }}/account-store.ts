@@ -1,0 +1,237 @@
+import {
+  decideTransaction,
+  type Rejection,
+  type TransactionRequest,
+  type TransactionType,
+} from '../../domain/accounts/account';
+import { decideReplay } from '../../domain/accounts/idempotency';
+{%- if values.publishesEvents %}
+import { accountOpened, transactionPosted } from '../../domain/events/account-events';
+import { appendToOutbox } from '../outbox/outbox-writer';
+{%- endif %}
+import { withTransaction, type Pool, type PoolClient } from './pool';
+
+export interface Account {
+  id: string;
+  currency: string;
+  balance: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Transaction {
+  id: string;
+  accountId: string;
+  type: TransactionType;
+  amount: number;
+  currency: string;
+  reference: string;
+  balanceAfter: number;
+  createdAt: string;
+}
+
+/** What posting a transaction led to, before it is turned into an HTTP response. */
+export type PostOutcome =
+  | { kind: 'posted'; transaction: Transaction }
+  | { kind: 'account-not-found' }
+  | { kind: 'rejected'; reason: Rejection };
+
+export interface StoredResponse {
+  status: number;
+  /** A value to serialise as JSON, or (for a replay) the exact JSON text sent the first time. */
+  body: unknown;
+}
+
+export type PostResult =
+  /** First time this key was seen: the outcome and the response that was stored for it. */
+  | { kind: 'fresh'; outcome: PostOutcome; response: StoredResponse }
+  /** The key was used before with the same request: its first response. */
+  | { kind: 'replay'; response: StoredResponse }
+  /** The key was used before with a different request. */
+  | { kind: 'key-reused' };
+
+export interface PostTransactionInput {
+  accountId: string;
+  request: TransactionRequest;
+  idempotencyKey: string;
+  /** requestFingerprint() of the HTTP request the key came with. */
+  fingerprint: string;
+}
+
+interface AccountRow {
+  id: string;
+  currency: string;
+  balance_minor: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface TransactionRow {
+  id: string;
+  account_id: string;
+  type: TransactionType;
+  amount_minor: number;
+  currency: string;
+  reference: string;
+  balance_after_minor: number;
+  created_at: Date;
+}
+
+/**
+ * Accounts in PostgreSQL. Every balance change runs in one transaction that
+ * (1) claims the Idempotency-Key, (2) locks the account row with
+ * SELECT ... FOR UPDATE, (3) writes the new balance and the transaction row{% if values.publishesEvents %},
+ * (4) adds the event to the outbox{% endif %}, and stores the response for replays. Concurrent
+ * requests on one account queue on the row lock, so none can overdraw it;
+ * a retried request waits for the first to finish, then gets its response.
+ */
+export class AccountStore {
+  constructor(private readonly pool: Pool) {}
+
+  async createAccount(currency: string): Promise<Account> {
+    return withTransaction(this.pool, async client => {
+      const { rows } = await client.query<AccountRow>(
+        `INSERT INTO accounts (currency) VALUES ($1)
+         RETURNING id, currency, balance_minor, created_at, updated_at`,
+        [currency],
+      );
+      const account = toAccount(rows[0]!);
+{%- if values.publishesEvents %}
+      await appendToOutbox(client, accountOpened(account));
+{%- endif %}
+      return account;
+    });
+  }
+
+  async getAccount(id: string): Promise<Account | undefined> {
+    const { rows } = await this.pool.query<AccountRow>(
+      'SELECT id, currency, balance_minor, created_at, updated_at FROM accounts WHERE id = $1',
+      [id],
+    );
+    return rows[0] ? toAccount(rows[0]) : undefined;
+  }
+
+  /**
+   * Posts a credit or debit exactly once per Idempotency-Key. `toResponse`
+   * turns the outcome into the HTTP response that is stored, in the same
+   * transaction, and replayed to every retry with the same key.
+   */
+  async postTransaction(
+    input: PostTransactionInput,
+    toResponse: (outcome: PostOutcome) => StoredResponse,
+  ): Promise<PostResult> {
+    return withTransaction(this.pool, async client => {
+      // Claim the key. If another transaction holds it, this INSERT waits for
+      // that one to commit (then conflicts) or roll back (then succeeds).
+      const claimed = await client.query(
+        `INSERT INTO idempotency_keys (key, request_fingerprint) VALUES ($1, $2)
+         ON CONFLICT (key) DO NOTHING RETURNING key`,
+        [input.idempotencyKey, input.fingerprint],
+      );
+      if (claimed.rowCount === 0) return this.previousResponse(client, input);
+
+      const outcome = await this.applyTransaction(client, input);
+      const response = toResponse(outcome);
+      await client.query(
+        'UPDATE idempotency_keys SET response_status = $2, response_body = $3 WHERE key = $1',
+        [input.idempotencyKey, response.status, JSON.stringify(response.body)],
+      );
+      return { kind: 'fresh', outcome, response };
+    });
+  }
+
+  /** Forgets keys older than the replay window; run periodically. */
+  async pruneIdempotencyKeys(olderThanHours: number): Promise<number> {
+    const result = await this.pool.query(
+      `DELETE FROM idempotency_keys
+        WHERE created_at < now() - make_interval(hours => $1) AND response_status IS NOT NULL`,
+      [olderThanHours],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  private async applyTransaction(client: PoolClient, input: PostTransactionInput): Promise<PostOutcome> {
+    // The row lock serialises every balance change on this account until COMMIT.
+    const { rows } = await client.query<AccountRow>(
+      `SELECT id, currency, balance_minor, created_at, updated_at
+         FROM accounts WHERE id = $1 FOR UPDATE`,
+      [input.accountId],
+    );
+    const row = rows[0];
+    if (!row) return { kind: 'account-not-found' };
+
+    const decision = decideTransaction({ balance: row.balance_minor, currency: row.currency }, input.request);
+    if (!decision.ok) return { kind: 'rejected', reason: decision.reason };
+
+    await client.query('UPDATE accounts SET balance_minor = $2, updated_at = now() WHERE id = $1', [
+      row.id,
+      decision.balanceAfter,
+    ]);
+    const inserted = await client.query<TransactionRow>(
+      `INSERT INTO account_transactions
+         (account_id, type, amount_minor, currency, reference, balance_after_minor, idempotency_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       RETURNING id, account_id, type, amount_minor, currency, reference, balance_after_minor, created_at`,
+      [
+        row.id,
+        input.request.type,
+        input.request.amount,
+        input.request.currency,
+        input.request.reference,
+        decision.balanceAfter,
+        input.idempotencyKey,
+      ],
+    );
+    const transaction = toTransaction(inserted.rows[0]!);
+{%- if values.publishesEvents %}
+    await appendToOutbox(client, transactionPosted(transaction));
+{%- endif %}
+    return { kind: 'posted', transaction };
+  }
+
+  private async previousResponse(client: PoolClient, input: PostTransactionInput): Promise<PostResult> {
+    const { rows } = await client.query<{
+      request_fingerprint: string;
+      response_status: number | null;
+      response_body: string | null;
+    }>('SELECT request_fingerprint, response_status, response_body FROM idempotency_keys WHERE key = $1', [
+      input.idempotencyKey,
+    ]);
+    const row = rows[0];
+    if (!row || row.response_status === null) {
+      // Only possible if the key was pruned between the INSERT and this
+      // SELECT; the client's retry will then be treated as new.
+      throw new Error('Idempotency key vanished while it was being read; retry the request');
+    }
+    const decision = decideReplay(
+      { fingerprint: row.request_fingerprint, status: row.response_status, body: row.response_body },
+      input.fingerprint,
+    );
+    return decision.kind === 'replay'
+      ? { kind: 'replay', response: { status: decision.status, body: decision.body } }
+      : { kind: 'key-reused' };
+  }
+}
+
+function toAccount(row: AccountRow): Account {
+  return {
+    id: row.id,
+    currency: row.currency,
+    balance: row.balance_minor,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+function toTransaction(row: TransactionRow): Transaction {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    type: row.type,
+    amount: row.amount_minor,
+    currency: row.currency,
+    reference: row.reference,
+    balanceAfter: row.balance_after_minor,
+    createdAt: row.created_at.toISOString(),
+  };
+}

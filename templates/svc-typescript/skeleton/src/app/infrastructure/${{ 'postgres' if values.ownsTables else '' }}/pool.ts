@@ -1,0 +1,67 @@
+import pg from 'pg';
+
+// int8 columns (balances, counts) arrive as JavaScript numbers. Every bigint
+// this service stores is bounded far below 2^53 (see domain/accounts), so the
+// conversion is exact; a value out of range is a bug and fails loudly.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${value} is out of the safe range`);
+  return n;
+});
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+
+export interface PoolOptions {
+  connectionString: string;
+  max: number;
+  applicationName: string;
+  onIdleError?: (error: Error) => void;
+}
+
+export function createPool(options: PoolOptions): Pool {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max,
+    application_name: options.applicationName,
+    connectionTimeoutMillis: 5_000,
+    // A stuck statement or an abandoned transaction must not hold row locks
+    // (and so block every write to that account) for long.
+    statement_timeout: 5_000,
+    idle_in_transaction_session_timeout: 10_000,
+  });
+  // An idle connection dropped by the server (failover, PgBouncer restart)
+  // emits 'error' on the pool; unhandled, it would crash the process.
+  pool.on('error', error => options.onIdleError?.(error));
+  return pool;
+}
+
+/** Runs `work` in one transaction: COMMIT if it resolves, ROLLBACK if it throws. */
+export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  // The server may end the session while it is checked out (idle-in-transaction
+  // timeout, failover). pg then emits 'error' on the client, which would crash
+  // the process without a listener; the pending or next query fails instead,
+  // and the broken connection is discarded rather than returned to the pool.
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost = error;
+  };
+  client.on('error', onError);
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.off('error', onError);
+    client.release(lost);
+  }
+}
+
+export async function pingPostgres(pool: Pool): Promise<void> {
+  await pool.query('SELECT 1');
+}
