@@ -6,9 +6,16 @@
 #   bash scripts/services.sh stop         # when done
 #
 # It starts the test services (scripts/services.sh, Prometheus on :59090, the
-# address app-config.yaml reads) and loads recording rules named as Sloth's
-# (slo:sli_error:ratio_rate<window>, slo:objective:ratio) whose error ratios
-# drift slowly with time, plus two alerts with runbook_url annotations.
+# address app-config.yaml reads) and loads recording rules of two kinds:
+#  - the request counters the catalog's SLO specs query (local-plus.io/slo-spec:
+#    svc-ledger availability and p99 latency, svc-wallet, ArgoCD), made up as
+#    counters that grow with time() at a drifting error and slow-request share,
+#    so the portal evaluates the specs' own SLI queries against them;
+#    platform-observability's spec reads this Prometheus' real self-scrape;
+#  - for the services without a spec, series named as Sloth's recording rules
+#    (slo:sli_error:ratio_rate<window>, slo:objective:ratio) whose error
+#    ratios drift slowly with time;
+# plus two alerts with runbook_url annotations.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/services.sh start
@@ -18,8 +25,6 @@ source .tmp/services/env
 # service objective base-error-ratio (share of the budget spent per window
 # length is base/(1-objective)); the sine makes the numbers move.
 SERVICES=(
-  "svc-ledger 0.999 0.0006"
-  "svc-wallet 0.999 0.0002"
   "svc-merchant 0.995 0.0045"
   "svc-giftcard 0.995 0.001"
   "svc-notification 0.99 0.002"
@@ -43,6 +48,34 @@ rules="$LOCALPLUS_PROMETHEUS_RULES_DIR/dev-slo.yml"
       echo "      - { record: \"slo:sli_error:ratio_rate$w\", expr: \"clamp_min($base + $amp * sin(vector(time() / (600 * $i))), 0)\", labels: $labels }"
     done
   done
+  # Counters: with a share b + a*sin(t/p) of bad requests (a <= b) out of r
+  # a second, the bad ones number r*(b*t - a*p*cos(t/p)) and the good ones
+  # r*((1-b)*t + a*p*cos(t/p)): both only grow, as counters must, and
+  # rate() over any window gives back the share. a*p is added to keep
+  # them above zero.
+  echo "  - name: dev-service-metrics"
+  echo "    interval: 15s"
+  echo "    rules:"
+  counters() { # metric labels-good labels-bad (or '') rate base amp period
+    local metric="$1" good="$2" bad="$3" r="$4" b="$5" a="$6" p="$7"
+    [ -n "$bad" ] && echo "      - { record: \"$metric\", labels: $bad, expr: \"$r * ($b * time() + $a * $p) - $r * $a * $p * cos(vector(time() / $p))\" }"
+    echo "      - { record: \"$metric\", labels: $good, expr: \"$r * ((1 - $b) * time()) + $r * $a * $p * cos(vector(time() / $p))\" }"
+  }
+  count=http_server_request_duration_seconds_count
+  bucket=http_server_request_duration_seconds_bucket
+  # svc-ledger: 20 requests/s, 0.06% +/- 0.05% errors (99.9%: burning about
+  # 0.6x), 0.4% +/- 0.3% slower than 200 ms (p99 objective: about 0.4x).
+  counters "$count" '{ service_name: svc-ledger, http_response_status_code: "200" }' \
+    '{ service_name: svc-ledger, http_response_status_code: "500" }' 20 0.0006 0.0005 1800
+  # The 0.2 s bucket holds the fast ones; the slow ones are the rest of _count.
+  counters "$bucket" '{ service_name: svc-ledger, le: "0.2" }' '' 20 0.004 0.003 2700
+  echo "      - { record: \"$bucket\", labels: { service_name: svc-ledger, le: \"+Inf\" }, expr: \"vector(20 * time())\" }"
+  # svc-wallet: 50 requests/s, 0.02% +/- 0.02% errors.
+  counters "$count" '{ service_name: svc-wallet, http_response_status_code: "200" }' \
+    '{ service_name: svc-wallet, http_response_status_code: "503" }' 50 0.0002 0.0002 2400
+  # ArgoCD's API server: 5 calls/s, 0.2% +/- 0.15% failing Unavailable.
+  counters grpc_server_handled_total '{ job: argocd-server-metrics, grpc_code: OK }' \
+    '{ job: argocd-server-metrics, grpc_code: Unavailable }' 5 0.002 0.0015 3000
   cat <<'YAML'
   - name: dev-alerts
     interval: 15s

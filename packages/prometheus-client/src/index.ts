@@ -4,9 +4,14 @@
  *
  * @packageDocumentation
  */
-export { PrometheusHttpClient } from './PrometheusHttpClient';
+export {
+  PrometheusHttpClient,
+  PrometheusQueryError,
+} from './PrometheusHttpClient';
 export type {
   PrometheusAlert,
   PrometheusServer,
+  RangeOptions,
+  RangeSeries,
   VectorSample,
 } from './PrometheusHttpClient';

@@ -7,10 +7,14 @@ import { PrometheusHttpClient } from '@internal/prometheus-client';
 import { sloPermissions } from '@internal/plugin-slo-common';
 import { createRouter } from './router';
 import { SloReader } from './services/SloReader';
+import { SloService } from './services/SloService';
+import { SpecEvaluator } from './services/SpecEvaluator';
+import { SloSpecLoader } from './services/specs/SloSpecLoader';
 
 /**
- * SLOs, error budgets and burn rates from Sloth's recording rules in one or
- * more Prometheus servers.
+ * SLOs, error budgets and burn rates from Sloth's recording rules and from
+ * the SLO specs (Sloth, OpenSLO) entities point to, in one or more
+ * Prometheus servers.
  *
  * @public
  */
@@ -24,6 +28,8 @@ export const sloPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         config: coreServices.rootConfig,
+        urlReader: coreServices.urlReader,
+        cache: coreServices.cache,
         catalog: catalogServiceRef,
       },
       async init({
@@ -32,6 +38,8 @@ export const sloPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         config,
+        urlReader,
+        cache,
         catalog,
       }) {
         permissionsRegistry.addPermissions(sloPermissions);
@@ -44,12 +52,14 @@ export const sloPlugin = createBackendPlugin({
             timeoutMs: c.getOptionalNumber('timeoutMs') ?? 5000,
           }),
         }));
-        const reader = new SloReader(
-          servers,
-          config.getOptionalNumber('slo.windowDays') ?? 30,
-        );
+        const windowDays = config.getOptionalNumber('slo.windowDays') ?? 30;
+        const slos = new SloService({
+          reader: new SloReader(servers, windowDays),
+          evaluator: new SpecEvaluator(servers, windowDays),
+          loader: new SloSpecLoader({ urlReader, cache }),
+        });
         httpRouter.use(
-          await createRouter({ httpAuth, permissions, catalog, reader }),
+          await createRouter({ httpAuth, permissions, catalog, slos }),
         );
       },
     });

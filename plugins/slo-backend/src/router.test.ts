@@ -8,57 +8,144 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { PrometheusHttpClient } from '@internal/prometheus-client';
 import express from 'express';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { createRouter } from './router';
 import { SloReader } from './services/SloReader';
+import { SloService } from './services/SloService';
+import { SpecEvaluator } from './services/SpecEvaluator';
+import { SloSpecLoader } from './services/specs/SloSpecLoader';
 
-const service = (
+const catalogDir = fs.mkdtempSync(path.join(os.tmpdir(), 'slo-router-'));
+afterAll(() => fs.rmSync(catalogDir, { recursive: true, force: true }));
+const spec = (service: string, objective: number) => `
+apiVersion: sloth.slok.dev/v1
+kind: PrometheusServiceLevel
+spec:
+  service: ${service}
+  slos:
+    - name: availability
+      objective: ${objective}
+      description: Requests of ${service} without 5xx.
+      sli:
+        events:
+          errorQuery: 'sum(rate(http_requests_total{service="${service}",code=~"5.."}[{{.window}}]))'
+          totalQuery: 'sum(rate(http_requests_total{service="${service}"}[{{.window}}]))'
+`;
+fs.writeFileSync(
+  path.join(catalogDir, 'wallet.yaml'),
+  spec('svc-wallet', 99.9),
+);
+fs.writeFileSync(
+  path.join(catalogDir, 'gitops.yaml'),
+  spec('platform-gitops', 99.5),
+);
+fs.writeFileSync(path.join(catalogDir, 'audit.yaml'), spec('svc-audit', 200));
+
+const component = (
   name: string,
-  extra: Partial<Entity['metadata']> = {},
-  owner = 'group:default/product-team',
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, namespace: 'default', ...extra },
-  spec: {
-    type: 'service',
-    owner,
-    system: 'system:default/local-plus',
-    lifecycle: 'production',
-  },
-});
+  options: {
+    type?: string;
+    owner?: string;
+    system?: string;
+    annotations?: Record<string, string>;
+  } = {},
+): Entity => {
+  const owner = options.owner ?? 'group:default/product-team';
+  const system = options.system ?? 'system:default/local-plus';
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: {
+        'backstage.io/managed-by-location': `file:${catalogDir}/components.yaml`,
+        ...options.annotations,
+      },
+    },
+    spec: {
+      type: options.type ?? 'service',
+      owner,
+      system,
+      lifecycle: 'production',
+    },
+    relations: [
+      { type: 'ownedBy', targetRef: owner },
+      { type: 'partOf', targetRef: system },
+    ],
+  };
+};
 
-/** A fake Prometheus answering Sloth series for the services in the query. */
-function prometheus(queries: string[]): typeof fetch {
-  return (async (url: string) => {
-    const query = new URL(url).searchParams.get('query')!;
+const ENTITIES = [
+  component('svc-ledger', {
+    annotations: { 'local-plus.io/slo-service': 'ledger-core' },
+  }),
+  component('svc-wallet', {
+    annotations: { 'local-plus.io/slo-spec': './wallet.yaml' },
+  }),
+  component('svc-audit', {
+    owner: 'group:default/platform-team',
+    annotations: { 'local-plus.io/slo-spec': 'audit.yaml' },
+  }),
+  // Not a service, but it declares an SLO: on the board too.
+  component('platform-gitops', {
+    type: 'infrastructure',
+    owner: 'group:default/platform-team',
+    system: 'system:default/platform',
+    annotations: { 'local-plus.io/slo-spec': 'gitops.yaml' },
+  }),
+  // Neither a service nor a spec: not on the board.
+  component('sdk-python', { type: 'library' }),
+];
+
+/**
+ * A fake Prometheus: Sloth series for the services a query selects, and a
+ * value for every part a spec union tags with slo_part. ledger-core burns
+ * 20x its budget; everything else 0.1x.
+ */
+function prometheus(queries: string[], down?: { error: Error }): typeof fetch {
+  return (async (url: string, init?: RequestInit) => {
+    if (down) throw down.error;
+    const u = new URL(url);
+    const params = init?.body
+      ? new URLSearchParams(String(init.body))
+      : u.searchParams;
+    const query = params.get('query')!;
     queries.push(query);
-    const services = /sloth_service=~"([^"]+)"/.exec(query)![1].split('|');
-    const result = services.flatMap(s =>
-      query.startsWith('slo:objective')
-        ? [
-            {
-              metric: {
-                __name__: 'slo:objective:ratio',
-                sloth_service: s,
-                sloth_slo: 'requests-availability',
-              },
-              value: [0, '0.999'],
-            },
-          ]
-        : ['1h', '5m', '30d'].map(w => ({
-            metric: {
-              __name__: `slo:sli_error:ratio_rate${w}`,
-              sloth_service: s,
-              sloth_slo: 'requests-availability',
-            },
-            value: [0, s === 'ledger-core' ? '0.02' : '0.0001'],
-          })),
-    );
+    const range = u.pathname.endsWith('query_range');
+    const value = (v: string) =>
+      range ? { values: [[Number(params.get('end')), v]] } : { value: [0, v] };
+    let result: object[];
+    const tags = [...query.matchAll(/"slo_part", "([^"]+)"/g)].map(m => m[1]);
+    if (tags.length) {
+      result = tags.map(tag => ({
+        metric: { slo_part: tag },
+        ...value(tag.endsWith(':total') ? '10' : '0.0001'),
+      }));
+    } else {
+      const services = /sloth_service=~?"([^"]+)"/.exec(query)![1].split('|');
+      result = services.flatMap(s => {
+        const labels = { sloth_service: s, sloth_slo: 'requests-availability' };
+        const objective = {
+          metric: { __name__: 'slo:objective:ratio', ...labels },
+          ...value('0.999'),
+        };
+        const ratio = (w: string) => ({
+          metric: { __name__: `slo:sli_error:ratio_rate${w}`, ...labels },
+          ...value(s === 'ledger-core' ? '0.02' : '0.0001'),
+        });
+        if (query.startsWith('slo:objective')) return [objective];
+        if (range) return [objective, ratio('1h')];
+        return ['1h', '5m', '30d'].map(ratio);
+      });
+    }
     return new Response(
       JSON.stringify({
         status: 'success',
-        data: { resultType: 'vector', result },
+        data: { resultType: range ? 'matrix' : 'vector', result },
       }),
     );
   }) as unknown as typeof fetch;
@@ -68,36 +155,30 @@ async function makeApp(
   options: {
     decision?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
     queries?: string[];
+    down?: { error: Error };
   } = {},
 ) {
   const queries = options.queries ?? [];
-  const reader = new SloReader(
-    [
-      {
-        name: 'test',
-        client: new PrometheusHttpClient(
-          { baseUrl: 'http://prom.test', timeoutMs: 500 },
-          prometheus(queries),
-        ),
-      },
-    ],
-    30,
-  );
+  const servers = [
+    {
+      name: 'test',
+      client: new PrometheusHttpClient(
+        { baseUrl: 'http://prom.test', timeoutMs: 500 },
+        prometheus(queries, options.down),
+      ),
+    },
+  ];
   const router = await createRouter({
     httpAuth: mockServices.httpAuth(),
     permissions: mockServices.permissions({
       result: options.decision ?? AuthorizeResult.ALLOW,
     }),
-    catalog: catalogServiceMock({
-      entities: [
-        service('svc-ledger', {
-          annotations: { 'local-plus.io/slo-service': 'ledger-core' },
-        }),
-        service('svc-wallet'),
-        service('svc-audit', {}, 'group:default/platform-team'),
-      ],
+    catalog: catalogServiceMock({ entities: ENTITIES }),
+    slos: new SloService({
+      reader: new SloReader(servers, 30),
+      evaluator: new SpecEvaluator(servers, 30),
+      loader: new SloSpecLoader({ urlReader: mockServices.urlReader.mock() }),
     }),
-    reader,
   });
   const app = express();
   app.use(router);
@@ -115,9 +196,53 @@ describe('GET /entities/:kind/:namespace/:name/slos', () => {
     expect(res.body.slos[0]).toMatchObject({
       service: 'ledger-core',
       entityRef: 'component:default/svc-ledger',
+      source: { type: 'sloth-rules' },
       alert: 'page', // 20x over both 1h and 5m
     });
     expect(res.body.slos[0].burnRates['1h']).toBeCloseTo(20, 6);
+    expect(res.body.specProblems).toEqual([]);
+  });
+
+  it('evaluates the SLOs of the spec the entity points to', async () => {
+    const res = await request(await makeApp()).get(
+      '/entities/component/default/svc-wallet/slos',
+    );
+    expect(res.status).toBe(200);
+    const fromSpec = res.body.slos.find((s: any) => s.slo === 'availability');
+    expect(fromSpec).toMatchObject({
+      service: 'svc-wallet',
+      objective: 0.999,
+      description: 'Requests of svc-wallet without 5xx.',
+      source: {
+        type: 'spec',
+        file: 'wallet.yaml',
+        format: 'sloth.slok.dev/v1',
+      },
+      entityRef: 'component:default/svc-wallet',
+    });
+    expect(fromSpec.burnRates['5m']).toBeCloseTo(0.1, 6);
+  });
+
+  it('reports a malformed spec, naming the file and field, on its entity only', async () => {
+    const app = await makeApp();
+    const audit = await request(app).get(
+      '/entities/component/default/svc-audit/slos',
+    );
+    expect(audit.status).toBe(200);
+    expect(audit.body.specProblems).toEqual([
+      {
+        entityRef: 'component:default/svc-audit',
+        file: 'audit.yaml',
+        message:
+          'audit.yaml: spec.slos[0].objective: expected a number between 0 and 100',
+      },
+    ]);
+    // Its Sloth rules, if any, are still read.
+    expect(audit.body.slos.map((s: any) => s.service)).toEqual(['svc-audit']);
+    const wallet = await request(app).get(
+      '/entities/component/default/svc-wallet/slos',
+    );
+    expect(wallet.body.specProblems).toEqual([]);
   });
 
   it('answers 404 for an unknown entity and 400 for a malformed one', async () => {
@@ -130,51 +255,133 @@ describe('GET /entities/:kind/:namespace/:name/slos', () => {
       (await request(app).get('/entities/component/default/a%20b/slos')).status,
     ).toBe(400);
   });
+
+  it('answers 503 with the cause when Prometheus is down', async () => {
+    const res = await request(
+      await makeApp({ down: { error: new TypeError('fetch failed') } }),
+    ).get('/entities/component/default/svc-wallet/slos');
+    expect(res.status).toBe(503);
+    expect(res.body.error.message).toBe(
+      'Prometheus at http://prom.test could not be reached (fetch failed)',
+    );
+  });
+});
+
+describe('GET /entities/:kind/:namespace/:name/slos/history', () => {
+  it('answers the budget spent hour by hour, of the spec and of the rules', async () => {
+    const queries: string[] = [];
+    const res = await request(await makeApp({ queries })).get(
+      '/entities/component/default/svc-wallet/slos/history',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.queries).toBe(2);
+    const bySlo = Object.fromEntries(
+      res.body.series.map((s: any) => [s.slo, s]),
+    );
+    // The spec: 0.0001 errors a second out of 10, against a 0.1% budget.
+    expect(bySlo.availability.weighting).toBe('events');
+    expect(bySlo.availability.points).toHaveLength(1);
+    expect(bySlo.availability.points[0].remainingRatio).toBeCloseTo(
+      1 - 0.0001 / (0.001 * 10),
+      8,
+    );
+    // Sloth's rules: a ratio of 0.0001 against 0.001.
+    expect(bySlo['requests-availability'].weighting).toBe('time');
+    expect(bySlo['requests-availability'].points[0].remainingRatio).toBeCloseTo(
+      0.9,
+      8,
+    );
+    expect(queries.some(q => q.includes('slo:sli_error:ratio_rate1h'))).toBe(
+      true,
+    );
+  });
+
+  it('answers 503 when Prometheus is down', async () => {
+    const res = await request(
+      await makeApp({ down: { error: new TypeError('fetch failed') } }),
+    ).get('/entities/component/default/svc-ledger/slos/history');
+    expect(res.status).toBe(503);
+  });
 });
 
 describe('GET /board', () => {
-  it('reads every service in two queries, most urgent first', async () => {
+  it('reads every SLO in three queries, most urgent first', async () => {
     const queries: string[] = [];
     const res = await request(await makeApp({ queries })).get('/board');
     expect(res.status).toBe(200);
-    expect(res.body.queries).toBe(2);
-    expect(queries).toHaveLength(2);
-    expect(res.body.slos.map((s: any) => s.entityRef)).toEqual([
-      'component:default/svc-ledger', // paging
-      'component:default/svc-audit', // then by budget left, then name
-      'component:default/svc-wallet',
+    // Sloth's rules: two queries; the spec SLOs: one union.
+    expect(res.body.queries).toBe(3);
+    expect(queries).toHaveLength(3);
+    expect(
+      res.body.slos.map((s: any) => `${s.entityRef} ${s.service}/${s.slo}`),
+    ).toEqual([
+      'component:default/svc-ledger ledger-core/requests-availability', // paging
+      // then by budget left (90% of a 0.1% budget), service and SLO name
+      'component:default/platform-gitops platform-gitops/requests-availability',
+      'component:default/svc-audit svc-audit/requests-availability',
+      'component:default/svc-wallet svc-wallet/availability',
+      'component:default/svc-wallet svc-wallet/requests-availability',
+      // 98% of a 0.5% budget left
+      'component:default/platform-gitops platform-gitops/availability',
+    ]);
+    expect(res.body.specProblems.map((p: any) => p.entityRef)).toEqual([
+      'component:default/svc-audit',
     ]);
   });
 
-  it('filters by owner', async () => {
-    const res = await request(await makeApp()).get(
+  it('filters by owner and by system', async () => {
+    const app = await makeApp();
+    const owner = await request(app).get(
       '/board?owner=group:default/platform-team',
     );
-    expect(res.status).toBe(200);
-    expect(res.body.slos.map((s: any) => s.service)).toEqual(['svc-audit']);
+    expect(owner.status).toBe(200);
+    expect(
+      [...new Set(owner.body.slos.map((s: any) => s.entityRef))].sort(),
+    ).toEqual([
+      'component:default/platform-gitops',
+      'component:default/svc-audit',
+    ]);
+    const system = await request(app).get(
+      '/board?system=system:default/platform',
+    );
+    expect([...new Set(system.body.slos.map((s: any) => s.entityRef))]).toEqual(
+      ['component:default/platform-gitops'],
+    );
   });
 
-  it('rejects an unknown filter', async () => {
-    const res = await request(await makeApp()).get('/board?team=x');
-    expect(res.status).toBe(400);
+  it('rejects an unknown or malformed filter', async () => {
+    const app = await makeApp();
+    expect((await request(app).get('/board?team=x')).status).toBe(400);
+    expect((await request(app).get('/board?owner=platform team')).status).toBe(
+      400,
+    );
+  });
+
+  it('answers 503 when Prometheus is down', async () => {
+    const res = await request(
+      await makeApp({ down: { error: new TypeError('fetch failed') } }),
+    ).get('/board');
+    expect(res.status).toBe(503);
+    expect(res.body.error.message).toContain('could not be reached');
   });
 });
 
-describe.each(['/board', '/entities/component/default/svc-wallet/slos'])(
-  'GET %s',
-  route => {
-    it('answers 401 without credentials', async () => {
-      const res = await request(await makeApp())
-        .get(route)
-        .set('Authorization', mockCredentials.none.header());
-      expect(res.status).toBe(401);
-    });
-    it('answers 403 without slo.read', async () => {
-      const res = await request(
-        await makeApp({ decision: AuthorizeResult.DENY }),
-      ).get(route);
-      expect(res.status).toBe(403);
-      expect(res.body.error.message).toBe('You may not read SLOs');
-    });
-  },
-);
+describe.each([
+  '/board',
+  '/entities/component/default/svc-wallet/slos',
+  '/entities/component/default/svc-wallet/slos/history',
+])('GET %s', route => {
+  it('answers 401 without credentials', async () => {
+    const res = await request(await makeApp())
+      .get(route)
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(401);
+  });
+  it('answers 403 without slo.read', async () => {
+    const res = await request(
+      await makeApp({ decision: AuthorizeResult.DENY }),
+    ).get(route);
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toBe('You may not read SLOs');
+  });
+});

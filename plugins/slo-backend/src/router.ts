@@ -1,66 +1,49 @@
 import {
+  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
-  SLO_SERVICE_ANNOTATION,
-  SloStatus,
+  SLO_SPEC_ANNOTATION,
   sloReadPermission,
 } from '@internal/plugin-slo-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { SloReader } from './services/SloReader';
+import { SloService } from './services/SloService';
 
 const entityParams = z.object({
   kind: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,62}$/),
   namespace: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/i),
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/),
 });
-const ref = z.string().regex(/^[a-z]+:[a-z0-9-]+\/[a-z0-9._-]+$/i);
+const ref = z.string().regex(/^[a-z]+:[a-z0-9-]+\/[a-z0-9._-]+$/i, {
+  error: 'expected an entity reference such as group:default/platform-team',
+});
 const boardQuery = z
   .object({ system: ref.optional(), owner: ref.optional() })
   .strict();
-
-/** The service name Sloth knows an entity by. */
-export function sloServiceOf(entity: Entity): string {
-  return (
-    entity.metadata.annotations?.[SLO_SERVICE_ANNOTATION] ??
-    entity.metadata.name
-  );
-}
-
-const URGENCY = { page: 0, ticket: 1, ok: 2 } as const;
-/** Most urgent first: alert state, then the least budget left. */
-export function byUrgency(a: SloStatus, b: SloStatus): number {
-  return (
-    URGENCY[a.alert] - URGENCY[b.alert] ||
-    (a.errorBudget.remainingRatio ?? Infinity) -
-      (b.errorBudget.remainingRatio ?? Infinity) ||
-    a.service.localeCompare(b.service)
-  );
-}
 
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
-  reader: SloReader;
+  slos: SloService;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, reader } = options;
+  const { httpAuth, permissions, catalog, slos } = options;
   const router = Router();
 
+  /** Every route reads SLOs: the caller must be a user allowed slo.read. */
   async function authorizedUser(req: express.Request) {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const [decision] = await permissions.authorize(
       [{ permission: sloReadPermission }],
-      {
-        credentials,
-      },
+      { credentials },
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError('You may not read SLOs');
@@ -68,8 +51,11 @@ export async function createRouter(options: {
     return credentials;
   }
 
-  router.get('/entities/:kind/:namespace/:name/slos', async (req, res) => {
-    const credentials = await authorizedUser(req);
+  /** The entity of the path, read as the user (the catalog decides). */
+  async function entityOf(
+    req: express.Request,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
     const params = entityParams.safeParse(req.params);
     if (!params.success) {
       throw new InputError(
@@ -79,12 +65,21 @@ export async function createRouter(options: {
     const entityRef = stringifyEntityRef(params.data);
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) throw new NotFoundError(`No entity ${entityRef}`);
-    const result = await reader.read([sloServiceOf(entity)]);
-    res.json({
-      ...result,
-      slos: result.slos.sort(byUrgency).map(s => ({ ...s, entityRef })),
-    });
+    return entity;
+  }
+
+  router.get('/entities/:kind/:namespace/:name/slos', async (req, res) => {
+    const credentials = await authorizedUser(req);
+    res.json(await slos.forEntities([await entityOf(req, credentials)]));
   });
+
+  router.get(
+    '/entities/:kind/:namespace/:name/slos/history',
+    async (req, res) => {
+      const credentials = await authorizedUser(req);
+      res.json(await slos.history(await entityOf(req, credentials)));
+    },
+  );
 
   router.get('/board', async (req, res) => {
     const credentials = await authorizedUser(req);
@@ -95,36 +90,33 @@ export async function createRouter(options: {
         `Invalid query ${issue.path.join('.') || ''}: ${issue.message}`,
       );
     }
-    const filter: Record<string, string | symbol> = {
-      kind: 'component',
-      'spec.type': 'service',
-    };
-    if (query.data.system) filter['spec.system'] = query.data.system;
-    if (query.data.owner) filter['spec.owner'] = query.data.owner;
+    // Relations rather than spec fields: they hold full references however
+    // the catalog file wrote the system or owner.
+    const scope: Record<string, string> = {};
+    if (query.data.system) {
+      scope['relations.partOf'] = query.data.system.toLocaleLowerCase('en-US');
+    }
+    if (query.data.owner) {
+      scope['relations.ownedBy'] = query.data.owner.toLocaleLowerCase('en-US');
+    }
+    // Every service, and any other component that declares an SLO spec
+    // (platform components such as ArgoCD or Prometheus).
     const { items } = await catalog.getEntities(
       {
-        filter,
-        fields: [
-          'kind',
-          'metadata.namespace',
-          'metadata.name',
-          'metadata.annotations',
-          'spec.system',
-          'spec.owner',
+        filter: [
+          { kind: 'component', 'spec.type': 'service', ...scope },
+          {
+            kind: 'component',
+            [`metadata.annotations.${SLO_SPEC_ANNOTATION}`]:
+              CATALOG_FILTER_EXISTS,
+            ...scope,
+          },
         ],
+        fields: ['kind', 'metadata', 'spec.system', 'spec.owner'],
       },
       { credentials },
     );
-    const entityOfService = new Map(
-      items.map(e => [sloServiceOf(e), stringifyEntityRef(e)]),
-    );
-    const result = await reader.read([...entityOfService.keys()]);
-    res.json({
-      ...result,
-      slos: result.slos
-        .map(s => ({ ...s, entityRef: entityOfService.get(s.service) }))
-        .sort(byUrgency),
-    });
+    res.json(await slos.forEntities(items));
   });
 
   return router;

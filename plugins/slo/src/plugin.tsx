@@ -9,6 +9,8 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { Entity } from '@backstage/catalog-model';
+import { SLO_SPEC_ANNOTATION } from '@internal/plugin-slo-common';
 import TrackChangesIcon from '@material-ui/icons/TrackChanges';
 import { SloClient, sloApiRef } from './api/SloClient';
 import { sloBoardRouteRef } from './routes';
@@ -22,14 +24,18 @@ const sloApi = ApiBlueprint.make({
     }),
 });
 
-// SLOs belong to running services.
-const isService = { kind: 'component', 'spec.type': 'service' };
+// SLOs belong to running services, and to any component that declares an
+// SLO spec (platform components such as ArgoCD or Prometheus).
+const hasSlos = (entity: Entity) =>
+  entity.kind.toLocaleLowerCase('en-US') === 'component' &&
+  (entity.spec?.type === 'service' ||
+    Boolean(entity.metadata.annotations?.[SLO_SPEC_ANNOTATION]));
 
 const sloCard = EntityCardBlueprint.make({
   params: {
-    filter: isService,
+    filter: hasSlos,
     loader: async () =>
-      import('./components/SloCards').then(m => <m.EntitySloCard />),
+      import('./components/EntitySloCard').then(m => <m.EntitySloCard />),
   },
 });
 
@@ -37,11 +43,9 @@ const sloContent = EntityContentBlueprint.make({
   params: {
     path: 'slo',
     title: 'SLO',
-    filter: isService,
+    filter: hasSlos,
     loader: async () =>
-      import('./components/SloCards').then(m => (
-        <m.EntitySloCard variant="page" />
-      )),
+      import('./components/EntitySloContent').then(m => <m.EntitySloContent />),
   },
 });
 

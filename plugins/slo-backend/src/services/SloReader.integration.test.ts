@@ -3,7 +3,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { byUrgency } from '../router';
+import { byUrgency } from './SloService';
 import { SloReader } from './SloReader';
 
 // A real Prometheus (Debian's) of its own, loaded with Sloth's recording

@@ -3,9 +3,16 @@ import { PrometheusHttpClient } from '@internal/prometheus-client';
 import {
   BURN_WINDOWS,
   BurnWindow,
+  SloBudgetSeries,
+  SloServerError,
   SloStatus,
 } from '@internal/plugin-slo-common';
-import { computeSloStatus, SloSeries } from './sloMath';
+import {
+  burnDownByTime,
+  computeSloStatus,
+  hourlyRange,
+  SloSeries,
+} from './sloMath';
 
 /** A Prometheus server the SLOs are read from. */
 export interface NamedPrometheus {
@@ -22,6 +29,8 @@ export interface SloReadResult {
 }
 
 const SERVICE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** Whether a name can be put in a query as a Sloth service. */
+export const isServiceName = (s: string) => SERVICE_NAME.test(s);
 
 /**
  * Reads SLOs from Sloth's recording rules (`slo:sli_error:ratio_rate<window>`
@@ -31,14 +40,15 @@ const SERVICE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export class SloReader {
   constructor(
     private readonly servers: NamedPrometheus[],
-    private readonly windowDays: number,
+    readonly windowDays: number,
+    private readonly options: {
+      /** The instant queries are evaluated at (ms); now by default. */
+      now?: () => number;
+    } = {},
   ) {}
 
   async read(services: string[]): Promise<SloReadResult> {
-    const bad = services.find(s => !SERVICE_NAME.test(s));
-    if (bad !== undefined) {
-      throw new InputError(`'${bad}' is not a service name`);
-    }
+    checkServiceNames(services);
     if (services.length === 0) return { slos: [], errors: [], queries: 0 };
     if (this.servers.length === 0) {
       throw new ServiceUnavailableError(
@@ -54,13 +64,15 @@ export class SloReader {
     const found = new Map<string, SloSeries>();
     const errors: SloReadResult['errors'] = [];
     let queries = 0;
+    // Both queries at the same instant, so ratios and objectives agree.
+    const time = (this.options.now ?? Date.now)() / 1000;
     await Promise.all(
       this.servers.map(async ({ name, client }) => {
         queries += 2;
         try {
           const [ratios, objectives] = await Promise.all([
-            client.queryVector(errorQuery),
-            client.queryVector(objectiveQuery),
+            client.queryVector(errorQuery, { time }),
+            client.queryVector(objectiveQuery, { time }),
           ]);
           for (const o of objectives) {
             const key = `${o.labels.sloth_service}/${o.labels.sloth_slo}`;
@@ -71,6 +83,7 @@ export class SloReader {
               objective: o.value,
               windowDays: this.windowDays,
               errorRatios: {},
+              source: { type: 'sloth-rules' },
             });
           }
           for (const r of ratios) {
@@ -99,5 +112,90 @@ export class SloReader {
       )
       .map(computeSloStatus);
     return { slos, errors, queries };
+  }
+
+  /**
+   * The error budget of each SLO of a service over its window, spent hour
+   * by hour: one range query of `slo:sli_error:ratio_rate1h` (and the
+   * objective) per server. Sloth records ratios, not event counts, so every
+   * hour weighs the same (see burnDownByTime).
+   */
+  async history(service: string): Promise<{
+    series: SloBudgetSeries[];
+    errors: SloServerError[];
+    queries: number;
+  }> {
+    checkServiceNames([service]);
+    if (this.servers.length === 0) {
+      throw new ServiceUnavailableError(
+        'No Prometheus is configured: set slo.prometheus',
+      );
+    }
+    const range = hourlyRange(
+      (this.options.now ?? Date.now)(),
+      this.windowDays,
+    );
+    // One selector for both names: `or` matches series without their names,
+    // so `a or b` would drop b's series that carry the same labels as a's.
+    const query = `{__name__=~"slo:sli_error:ratio_rate1h|slo:objective:ratio",sloth_service="${service}"}`;
+    const found = new Map<string, SloBudgetSeries>();
+    const errors: SloServerError[] = [];
+    const answers = await Promise.all(
+      this.servers.map(async ({ name, client }) => {
+        try {
+          return await client.queryRange(query, range);
+        } catch (error) {
+          errors.push({ server: name, message: (error as Error).message });
+          return [];
+        }
+      }),
+    );
+    if (errors.length === this.servers.length) {
+      throw new ServiceUnavailableError(errors.map(e => e.message).join('; '));
+    }
+    for (const series of answers) {
+      const bySlo = new Map<
+        string,
+        { objective?: number; ratios?: (typeof series)[0] }
+      >();
+      for (const s of series) {
+        const slo = s.labels.sloth_slo;
+        if (!slo) continue;
+        const entry = bySlo.get(slo) ?? {};
+        if (s.labels.__name__ === 'slo:objective:ratio') {
+          entry.objective = s.values.at(-1)?.value;
+        } else {
+          entry.ratios = s;
+        }
+        bySlo.set(slo, entry);
+      }
+      for (const [slo, { objective, ratios }] of bySlo) {
+        if (found.has(slo) || objective === undefined || !ratios) continue;
+        if (!(objective > 0 && objective < 1)) continue;
+        const points = ratios.values
+          .filter(v => Number.isFinite(v.value))
+          .map(v => ({ t: v.t * 1000, ratio: v.value }));
+        found.set(slo, {
+          service,
+          slo,
+          objective,
+          windowDays: this.windowDays,
+          weighting: 'time',
+          points: burnDownByTime(points, objective),
+        });
+      }
+    }
+    return {
+      series: [...found.values()],
+      errors,
+      queries: this.servers.length,
+    };
+  }
+}
+
+function checkServiceNames(services: string[]) {
+  const bad = services.find(s => !SERVICE_NAME.test(s));
+  if (bad !== undefined) {
+    throw new InputError(`'${bad}' is not a service name`);
   }
 }

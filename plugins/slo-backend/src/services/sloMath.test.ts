@@ -1,4 +1,11 @@
-import { alertState, computeSloStatus } from './sloMath';
+import {
+  alertState,
+  burnDownByEvents,
+  burnDownByTime,
+  computeSloStatus,
+  hourlyRange,
+} from './sloMath';
+import { unionChunks } from './promql';
 
 describe('computeSloStatus', () => {
   // svc-ledger, 99.9% over 30 days: a budget of 0.1%, i.e. 43.2 minutes.
@@ -65,5 +72,58 @@ describe('alertState', () => {
     [{ '1h': 14.4, '5m': 14.4 }, 'ok'], // exactly at the threshold does not page
   ])('%j → %s', (burnRates, expected) => {
     expect(alertState(burnRates)).toBe(expected);
+  });
+});
+
+describe('burn-down of the budget', () => {
+  it('weighs each hour by its events', () => {
+    // 99% over three hours of 100, 300 and 600 events: a budget of 10
+    // errors; 1, then 3, then 2 errors.
+    const points = burnDownByEvents(
+      [
+        { t: 1, errors: 1, total: 100 },
+        { t: 2, errors: 3, total: 300 },
+        { t: 3, errors: 2, total: 600 },
+      ],
+      0.99,
+    );
+    expect(points.map(p => p.t)).toEqual([1, 2, 3]);
+    expect(points[0].remainingRatio).toBeCloseTo(0.9, 10);
+    expect(points[1].remainingRatio).toBeCloseTo(0.6, 10);
+    expect(points[2].remainingRatio).toBeCloseTo(0.4, 10);
+    expect(burnDownByEvents([{ t: 1, errors: 0, total: 0 }], 0.99)).toEqual([]);
+  });
+
+  it('weighs hours the same when only ratios are known', () => {
+    // 99.9%: hourly ratios 0.2% and 0.1% spend 2 and 1 of 2 hours' budget.
+    const points = burnDownByTime(
+      [
+        { t: 1, ratio: 0.002 },
+        { t: 2, ratio: 0.001 },
+      ],
+      0.999,
+    );
+    expect(points[0].remainingRatio).toBeCloseTo(0, 10);
+    expect(points[1].remainingRatio).toBeCloseTo(-0.5, 10);
+  });
+
+  it('tiles the window with hourly points ending now, to the minute', () => {
+    const range = hourlyRange(Date.UTC(2025, 0, 31, 10, 42, 17), 30);
+    expect(range.end).toBe(Date.UTC(2025, 0, 31, 10, 42) / 1000);
+    expect(range.start).toBe(Date.UTC(2025, 0, 1, 11, 42) / 1000);
+    expect((range.end - range.start) / range.step + 1).toBe(720);
+  });
+});
+
+describe('unionChunks', () => {
+  it('packs parts into as few unions as fit, a long part alone', () => {
+    expect(
+      unionChunks(['aaaa', 'bbbb', 'cccc', 'dddddddddddd', 'e'], 12),
+    ).toEqual([
+      [0, 1], // "aaaa or bbbb" is 12
+      [2],
+      [3],
+      [4],
+    ]);
   });
 });

@@ -32,3 +32,6 @@ export function AlertChip({ state }: { state: SloAlertState }) {
   const { label, color } = LABELS[state];
   return <Chip size="small" label={label} color={color} />;
 }
+
+export const burn = (rate: number | undefined, digits = 2) =>
+  rate === undefined ? '—' : `${rate.toFixed(digits)}×`;

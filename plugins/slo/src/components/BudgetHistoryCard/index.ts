@@ -1,0 +1,1 @@
+export { BudgetHistoryCard } from './BudgetHistoryCard';

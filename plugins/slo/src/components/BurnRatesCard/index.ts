@@ -1,0 +1,1 @@
+export { BurnRatesCard } from './BurnRatesCard';

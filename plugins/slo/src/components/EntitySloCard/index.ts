@@ -1,0 +1,1 @@
+export { EntitySloCard, SloSummary } from './EntitySloCard';

@@ -1,0 +1,1 @@
+export { NoSloYet } from './NoSloYet';

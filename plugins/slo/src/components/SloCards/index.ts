@@ -1,1 +1,0 @@
-export { EntitySloCard } from './EntitySloCard';

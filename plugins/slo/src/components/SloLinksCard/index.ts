@@ -1,0 +1,1 @@
+export { SloLinksCard, dashboardsOf } from './SloLinksCard';

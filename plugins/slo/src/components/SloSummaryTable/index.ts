@@ -1,0 +1,1 @@
+export { SloSummaryTable } from './SloSummaryTable';
