@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import { checkWorkloads } from './platformRules';
+import { checkWorkloads } from './__testUtils__/platformRules';
 import {
   Harness,
   fullValues,

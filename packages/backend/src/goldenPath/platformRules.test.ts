@@ -3,7 +3,7 @@ import {
   findPolicyDir,
   loadPolicyRules,
   parsePolicyRules,
-} from './platformRules';
+} from './__testUtils__/platformRules';
 
 const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/localplus';
 

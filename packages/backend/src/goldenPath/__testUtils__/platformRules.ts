@@ -17,9 +17,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-// This module is test tooling (the golden-path template test): nothing the
-// backend serves imports it, so yaml stays a devDependency.
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import { parseAllDocuments } from 'yaml';
 
 /** One failed rule for one workload. */
