@@ -4,7 +4,12 @@
 #   - frontend: initial JavaScript (the scripts index.html loads), gzip and raw,
 #     and all JavaScript of the build;
 #   - backend: start-up time to ready, and resident memory once idle, for the
-#     production build on the embedded defaults (SQLite, no other service).
+#     production build on the embedded defaults (SQLite, no other service);
+#   - SLO board of 200 services against a real Prometheus (Debian's, started
+#     privately): PromQL round trips per request, the backend's p50/p95 beside
+#     the same PromQL sent straight to Prometheus (BENCH_SLO_RUNS, 50).
+#   - data ownership: 5,000 tables introspected and emitted as catalog
+#     entities, beside the same catalog queries in psql (BENCH_DATA_TABLES, BENCH_DATA_RUNS).
 # Builds first unless BENCH_SKIP_BUILD=1.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -57,3 +62,27 @@ for run in $(seq 1 "$RUNS"); do
     'BEGIN { printf "%-6s %18.2f %18.0f MiB\n", r, ms / 1000, kb / 1024 }'
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
 done
+
+# Data ownership (plugins/catalog-backend-module-data-ownership): 5,000
+# tables introspected and emitted by the provider, beside the same catalog
+# queries in psql. Needs the test PostgreSQL (scripts/services.sh start).
+echo
+services_env="${LOCALPLUS_SERVICES_DIR:-$REPO_ROOT/.tmp/services}/env"
+if [ -z "${LOCALPLUS_PG_HOST:-}" ] && [ -f "$services_env" ]; then
+  # shellcheck disable=SC1090
+  source "$services_env"
+fi
+if [ -n "${LOCALPLUS_PG_HOST:-}" ]; then
+  node --require @backstage/cli/config/nodeTransform.cjs \
+    plugins/catalog-backend-module-data-ownership/bench/introspect.ts
+else
+  echo "== data ownership: skipped, no test PostgreSQL (scripts/services.sh start)"
+fi
+
+echo
+echo "== SLO board (plugins/slo-backend/bench/board.ts)"
+if command -v prometheus >/dev/null 2>&1; then
+  node --require @backstage/cli/config/nodeTransform.cjs plugins/slo-backend/bench/board.ts
+else
+  echo "skipped: Debian's prometheus is not installed (bash scripts/services.sh install)"
+fi

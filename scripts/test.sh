@@ -34,6 +34,8 @@ step "lint" yarn lint:all
 step "docs (mkdocs --strict)" bash scripts/docs-check.sh
 step "unit + integration tests" env CI=true yarn test
 step "production build" yarn build:all
+# The database the e2e backend reads tables from (data-ownership provider).
+step "e2e data-ownership database" bash scripts/e2e-data-ownership-db.sh
 step "end-to-end (Playwright)" env CI=true yarn test:e2e
 
 echo; echo "=== timings"

@@ -21,6 +21,18 @@ async function openTemplate(page: Page) {
   await expect(page.getByLabel(/^Name/).first()).toBeVisible();
 }
 
+/** The first page's fields other than the name. */
+async function fillTheRest(page: Page) {
+  await page
+    .getByLabel(/^Description/)
+    .first()
+    .fill('Rewards points granted for purchases at partner merchants');
+  const owner = page.getByLabel(/^Owning team/).first();
+  await owner.click();
+  await owner.fill('Product');
+  await page.getByRole('option', { name: /Product Team/ }).first().click();
+}
+
 test.describe('golden path', () => {
   test.beforeAll(() => {
     fs.mkdirSync(scaffoldedDir, { recursive: true });
@@ -30,9 +42,12 @@ test.describe('golden path', () => {
     page,
   }) => {
     await openTemplate(page);
+    await fillTheRest(page);
     await page.getByLabel(/^Name/).first().fill('Rewards_Service');
     await page.getByRole('button', { name: 'Next' }).click();
-    await expect(page.getByText(/must match pattern/i).first()).toBeVisible();
+    await expect(
+      page.getByText(/Use svc- followed by a lower-case letter/).first(),
+    ).toBeVisible();
     expect(fs.readdirSync(scaffoldedDir)).not.toContain('Rewards_Service');
 
     // A name the catalog already has is refused by the form itself.
@@ -50,14 +65,7 @@ test.describe('golden path', () => {
     test.setTimeout(180_000);
     await openTemplate(page);
     await page.getByLabel(/^Name/).first().fill(name);
-    await page
-      .getByLabel(/^Description/)
-      .first()
-      .fill('Rewards points granted for purchases at partner merchants');
-    const owner = page.getByLabel(/^Owning team/).first();
-    await owner.click();
-    await owner.fill('product-team');
-    await page.getByRole('option', { name: /product-team/ }).first().click();
+    await fillTheRest(page);
     await page.getByRole('button', { name: 'Next' }).click();
 
     // What it does: defaults (tables, jobs, gateway, events) plus a topic.

@@ -69,6 +69,7 @@ type Slo = { slo: string; sli?: number };
 
 test.describe('SLOs', () => {
   test.beforeAll(async ({ request }) => {
+    test.setTimeout(180_000);
     const prometheus = process.env.LOCALPLUS_PROMETHEUS_URL;
     expect(prometheus, 'run scripts/services.sh start first').toBeTruthy();
     fs.writeFileSync(
@@ -97,6 +98,25 @@ test.describe('SLOs', () => {
         { timeout: 60_000, intervals: [1_000] },
       )
       .toEqual(['availability', 'latency-p99', 'requests-availability']);
+    // The budget history is hourly, aligned to the minute: its latest point
+    // needs the counters to be older than the current minute.
+    await expect
+      .poll(
+        async () => {
+          const body = await (
+            await apiGet(
+              request,
+              '/api/slo/entities/component/default/svc-ledger/slos/history',
+              token,
+            )
+          ).json();
+          return (body.series as Array<{ points: unknown[] }>).some(
+            s => s.points.length > 0,
+          );
+        },
+        { timeout: 90_000, intervals: [2_000] },
+      )
+      .toBe(true);
   });
 
   test('on-call sees the burning service first on the SLO board, then its SLO tab', async ({

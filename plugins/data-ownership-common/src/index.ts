@@ -1,19 +1,8 @@
-/***/
 /**
- * Common functionalities for the data-ownership plugin.
+ * Annotation, label and relation names, and the shapes of columns, topics
+ * and findings, shared by the data-ownership catalog module and frontend.
  *
  * @packageDocumentation
  */
-
-/**
- * In this package you might for example declare types that are common
- * between the frontend and backend plugin packages.
- */
-export type CommonType = {
-  field: string;
-};
-
-/**
- * Or you might declare some common constants.
- */
-export const COMMON_CONSTANT = 1;
+export * from './constants';
+export * from './types';

@@ -1,3 +1,4 @@
 import { createRouteRef } from '@backstage/frontend-plugin-api';
 
-export const rootRouteRef = createRouteRef();
+/** The data ownership page for compliance reviewers. */
+export const dataOwnershipRouteRef = createRouteRef();

@@ -30,9 +30,7 @@ export const ServiceNamePicker = (
     <TextField
       id={idSchema?.$id}
       label={title}
-      helperText={
-        (uiSchema?.['ui:help'] as string | undefined) ?? description
-      }
+      helperText={description}
       required={required}
       value={formData ?? ''}
       onChange={event => onChange(event.target.value)}

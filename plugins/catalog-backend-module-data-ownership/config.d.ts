@@ -1,0 +1,91 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  /**
+   * Data ownership in the catalog (plugins/catalog-backend-module-data-ownership):
+   * PostgreSQL tables and Kafka topics as Resource entities tied to the
+   * services that own them.
+   */
+  dataOwnership?: {
+    /**
+     * Owner of what no service claims (unowned tables, topics whose producer
+     * is unknown): the custodian of the platform's data. Default
+     * group:default/platform-team.
+     */
+    defaultOwner?: string;
+    /** System of the emitted entities, e.g. system:default/local-plus. */
+    system?: string;
+    /**
+     * Declared specs, read on every run. Paths are relative to the backend's
+     * working directory, like file catalog locations.
+     */
+    declared?: {
+      /** Table specs (owner, database, description), used when no live database covers them. */
+      tables?: string[];
+      /** Topic specs: producer, consumers, partitions, retention, schema. */
+      topics?: string[];
+    };
+    /** When the provider runs (default every 10 minutes, 5 minutes timeout). */
+    schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    /**
+     * How long the rules processor keeps the list of components and their
+     * owners before asking the catalog again (default 60 s).
+     */
+    lookupCacheSeconds?: number;
+    /** PostgreSQL databases introspected live, with a read-only role. */
+    databases?: Array<{
+      /** A name for annotations and logs, e.g. aiven-postgresql. */
+      name: string;
+      /** The database Resource the tables depend on, e.g. resource:default/aiven-postgresql. */
+      resource: string;
+      connection: {
+        host: string;
+        port?: number | string;
+        /** A role with USAGE on the schemas and SELECT on the tables; nothing more. */
+        user: string;
+        /** @visibility secret */
+        password?: string;
+        database: string;
+        /** true, or node-postgres TLS options (Aiven: require). */
+        ssl?:
+          | boolean
+          | {
+              rejectUnauthorized?: boolean;
+              /** @visibility secret */
+              ca?: string;
+            };
+      };
+      /** Schemas to read (default every schema but PostgreSQL's own). */
+      schemas?: string[];
+      /**
+       * Owners from config, by `schema.table` or `schema.*`, as a component
+       * name or reference. A claim that disagrees with the table's comment
+       * makes the table conflicting.
+       */
+      owners?: { [table: string]: string };
+      /** Prefix of entity names, when two databases hold the same schema.table. */
+      namePrefix?: string;
+      /** Session statement_timeout (default 30000 ms). */
+      statementTimeoutMs?: number;
+      /** Connection timeout (default 10000 ms). */
+      connectTimeoutMs?: number;
+      /** Rows sampled per table to find card numbers by value (default 5; 0 reads no row). */
+      sampleRows?: number;
+      /** Attempts within one run before the database counts as unreachable (default 3). */
+      attempts?: number;
+      /** Delay before the second attempt, doubled after each (default 2000 ms). */
+      retryDelayMs?: number;
+    }>;
+    /**
+     * Reading topics live from a Kafka cluster. Not implemented in this
+     * build: topics come from the declared specs only. Setting `enabled`
+     * logs a warning at start-up and changes nothing.
+     */
+    kafka?: {
+      enabled?: boolean;
+      brokers?: string[];
+      /** The Resource of the cluster, e.g. resource:default/aiven-kafka. */
+      resource?: string;
+    };
+  };
+}

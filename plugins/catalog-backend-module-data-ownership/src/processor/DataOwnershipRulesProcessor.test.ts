@@ -1,0 +1,327 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { CatalogProcessorCache } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { CatalogLookup } from './CatalogLookup';
+import { DataOwnershipRulesProcessor } from './DataOwnershipRulesProcessor';
+
+const component = (
+  name: string,
+  owner: string,
+  dependsOn: string[] = [],
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'service', owner, lifecycle: 'production', dependsOn },
+});
+
+const tableEntity = (
+  name: string,
+  state: string,
+  services: string[],
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name,
+    namespace: 'default',
+    labels: { 'local-plus.io/data-ownership': state },
+    annotations: {
+      'local-plus.io/postgres-table': name.replace('-', '.'),
+      ...(services.length
+        ? { 'local-plus.io/owning-service': services.join(',') }
+        : {}),
+    },
+  },
+  spec: { type: 'database-table', owner: 'group:default/platform-team' },
+});
+
+const topicEntity = (
+  name: string,
+  producers: string[],
+  consumers: string[],
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: { name, namespace: 'default' },
+  spec: {
+    type: 'kafka-topic',
+    owner: 'group:default/platform-team',
+    producers,
+    consumers,
+  },
+});
+
+/** The processor cache as the catalog keeps it between runs of one entity. */
+class MemoryCache implements CatalogProcessorCache {
+  state: Record<string, any> = {};
+  async get(key: string) {
+    return this.state[key];
+  }
+  async set(key: string, value: any) {
+    this.state[key] = value;
+  }
+}
+
+const location = { type: 'url', target: 'https://example.com' };
+
+describe('DataOwnershipRulesProcessor', () => {
+  const ledgerTx = tableEntity('ledger-transactions', 'owned', [
+    'component:default/svc-ledger',
+  ]);
+  const catalogEntities = [
+    component('svc-ledger', 'product-team'),
+    component('svc-wallet', 'group:default/product-team'),
+    component('svc-notification', 'product-team'),
+    ledgerTx,
+  ];
+
+  async function run(
+    entity: Entity,
+    catalog = catalogServiceMock({ entities: catalogEntities }),
+    cache = new MemoryCache(),
+    lookup = new CatalogLookup(catalog, mockServices.auth(), 60_000),
+  ) {
+    const logger = mockServices.logger.mock();
+    const onServiceOwner = jest.fn();
+    const processor = new DataOwnershipRulesProcessor(
+      lookup,
+      logger,
+      onServiceOwner,
+    );
+    const emit = jest.fn();
+    const pre = await processor.preProcessEntity(
+      entity,
+      location,
+      emit,
+      location,
+      cache,
+    );
+    const post = await processor.postProcessEntity(pre, location, emit);
+    const findings = JSON.parse(
+      post.metadata.annotations?.['local-plus.io/data-findings'] ?? '[]',
+    );
+    const emitted = emit.mock.calls.map(([r]) => r);
+    const relations = emitted
+      .filter(r => r.type === 'relation')
+      .map(({ relation: r }) => `${r.source.name} ${r.type} ${r.target.name}`);
+    const refreshKeys = emitted
+      .filter(r => r.type === 'refresh')
+      .map(r => r.key);
+    return {
+      entity: post,
+      findings,
+      relations,
+      refreshKeys,
+      logger,
+      onServiceOwner,
+    };
+  }
+
+  it("gives an owned table its service's owner and relates them both ways", async () => {
+    const { entity, findings, relations } = await run(ledgerTx);
+    expect(entity.spec?.owner).toBe('group:default/product-team');
+    expect(findings).toEqual([]);
+    expect((entity as any).status).toBeUndefined();
+    expect(relations).toEqual([
+      'ledger-transactions tableOwnedBy svc-ledger',
+      'svc-ledger ownsTable ledger-transactions',
+    ]);
+  });
+
+  it('reports an unowned table, leaving it to the default owner', async () => {
+    const { entity, findings } = await run(
+      tableEntity('public-legacy', 'unowned', []),
+    );
+    expect(entity.spec?.owner).toBe('group:default/platform-team');
+    expect(findings).toEqual([
+      expect.objectContaining({ rule: 'unowned-table', level: 'warning' }),
+    ]);
+    expect((entity as any).status.items).toEqual([
+      {
+        type: 'local-plus.io/data-ownership',
+        level: 'warning',
+        message: expect.stringContaining(
+          "COMMENT ON TABLE public.legacy IS 'owned-by: <service>'",
+        ),
+      },
+    ]);
+  });
+
+  it('reports a table two services claim, related to both', async () => {
+    const { findings, relations, entity } = await run(
+      tableEntity('ledger-shared', 'conflict', [
+        'component:default/svc-ledger',
+        'component:default/svc-wallet',
+      ]),
+    );
+    expect(findings).toEqual([
+      {
+        rule: 'conflicting-owners',
+        level: 'error',
+        message:
+          'ledger.shared is claimed by svc-ledger and svc-wallet: one table, one owner (seed VIII.3)',
+        refs: ['component:default/svc-ledger', 'component:default/svc-wallet'],
+      },
+    ]);
+    expect((entity as any).status.items[0].level).toBe('error');
+    expect(relations).toContain('svc-wallet ownsTable ledger-shared');
+  });
+
+  it('reports an owner that is not a component of the catalog', async () => {
+    const { findings, entity } = await run(
+      tableEntity('ledger-x', 'owned', ['component:default/svc-ghost']),
+    );
+    expect(entity.spec?.owner).toBe('group:default/platform-team');
+    expect(findings).toEqual([
+      expect.objectContaining({
+        rule: 'unknown-service',
+        refs: ['component:default/svc-ghost'],
+      }),
+    ]);
+  });
+
+  it("reports a component that depends on another service's table", async () => {
+    const { findings } = await run(
+      component('svc-wallet', 'product-team', [
+        'resource:default/ledger-transactions',
+        'resource:default/aiven-postgresql',
+      ]),
+    );
+    expect(findings).toEqual([
+      {
+        rule: 'cross-service-table',
+        level: 'error',
+        message:
+          'svc-wallet depends on table ledger.transactions, owned by svc-ledger: across services use gRPC or events, never a JOIN (seed VIII.3)',
+        refs: [
+          'resource:default/ledger-transactions',
+          'component:default/svc-ledger',
+        ],
+      },
+    ]);
+  });
+
+  it('finds nothing wrong with a service depending on its own tables', async () => {
+    const { findings, entity } = await run(
+      component('svc-ledger', 'product-team', [
+        'resource:default/ledger-transactions',
+      ]),
+    );
+    expect(findings).toEqual([]);
+    expect(
+      entity.metadata.annotations?.['local-plus.io/data-findings'],
+    ).toBeUndefined();
+  });
+
+  it('owns a topic by its producer and relates producer and consumers both ways', async () => {
+    const { entity, findings, relations } = await run(
+      topicEntity(
+        'ledger.transactions.v1',
+        ['component:default/svc-ledger'],
+        ['component:default/svc-notification'],
+      ),
+    );
+    expect(entity.spec?.owner).toBe('group:default/product-team');
+    expect(findings).toEqual([]);
+    expect(relations).toEqual([
+      'ledger.transactions.v1 producedBy svc-ledger',
+      'svc-ledger producesTopic ledger.transactions.v1',
+      'ledger.transactions.v1 consumedBy svc-notification',
+      'svc-notification consumesTopic ledger.transactions.v1',
+    ]);
+  });
+
+  it('reports a topic with more than one producer', async () => {
+    const { entity, findings } = await run(
+      topicEntity(
+        'wallet.balance-updated.v1',
+        ['svc-wallet', 'svc-ledger'],
+        [],
+      ),
+    );
+    expect(entity.spec?.owner).toBe('group:default/platform-team');
+    expect(findings).toEqual([
+      expect.objectContaining({
+        rule: 'multiple-producers',
+        level: 'error',
+        refs: ['component:default/svc-wallet', 'component:default/svc-ledger'],
+      }),
+    ]);
+  });
+
+  it('keeps the previous owner and findings when the catalog cannot be asked', async () => {
+    const cache = new MemoryCache();
+    await run(ledgerTx, undefined, cache);
+    const down = catalogServiceMock.mock({
+      getEntities: jest
+        .fn()
+        .mockRejectedValue(new Error('catalog unavailable')),
+    });
+    const { entity, logger } = await run(ledgerTx, down, cache);
+    expect(entity.spec?.owner).toBe('group:default/product-team');
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('catalog unavailable'),
+    );
+  });
+
+  it('has a table processed again when its owning service appears or changes team', async () => {
+    const { refreshKeys } = await run(ledgerTx);
+    expect(refreshKeys).toEqual([
+      'data-ownership:service:component:default/svc-ledger',
+    ]);
+
+    const catalog = catalogServiceMock({ entities: [] });
+    const lookup = new CatalogLookup(catalog, mockServices.auth(), 60_000);
+    // Not in the catalog yet: the table keeps the default owner...
+    expect(
+      (await run(ledgerTx, catalog, undefined, lookup)).entity.spec?.owner,
+    ).toBe('group:default/platform-team');
+    // ...until the service is processed, which asks for the table again...
+    const first = await run(
+      component('svc-ledger', 'product-team'),
+      catalog,
+      undefined,
+      lookup,
+    );
+    expect(first.onServiceOwner).toHaveBeenCalledWith(
+      'component:default/svc-ledger',
+    );
+    expect(
+      (await run(ledgerTx, catalog, undefined, lookup)).entity.spec?.owner,
+    ).toBe('group:default/product-team');
+    // ...once: the same owner again is no news.
+    const again = await run(
+      component('svc-ledger', 'product-team'),
+      catalog,
+      undefined,
+      lookup,
+    );
+    expect(again.onServiceOwner).not.toHaveBeenCalled();
+    const moved = await run(
+      component('svc-ledger', 'payments-team'),
+      catalog,
+      undefined,
+      lookup,
+    );
+    expect(moved.onServiceOwner).toHaveBeenCalledWith(
+      'component:default/svc-ledger',
+    );
+    expect(
+      (await run(ledgerTx, catalog, undefined, lookup)).entity.spec?.owner,
+    ).toBe('group:default/payments-team');
+  });
+
+  it('leaves other entities alone', async () => {
+    const group: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: 'product-team' },
+      spec: { type: 'team', children: [] },
+    };
+    const { entity, relations } = await run(group);
+    expect(entity).toEqual(group);
+    expect(relations).toEqual([]);
+  });
+});

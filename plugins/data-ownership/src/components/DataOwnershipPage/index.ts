@@ -1,0 +1,1 @@
+export { DataOwnershipPage } from './DataOwnershipPage';

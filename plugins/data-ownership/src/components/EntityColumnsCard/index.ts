@@ -1,0 +1,1 @@
+export { EntityColumnsCard } from './EntityColumnsCard';

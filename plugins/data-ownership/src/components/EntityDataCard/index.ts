@@ -1,0 +1,1 @@
+export { EntityDataCard } from './EntityDataCard';

@@ -1,0 +1,1 @@
+export { EntityTopicCard } from './EntityTopicCard';
