@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { apiGet, card, guestToken, signInAsGuest } from './helpers';
+import { apiGet, guestToken, infoCard, signInAsGuest } from './helpers';
 
 /**
  * Data ownership, read live from the database that
@@ -60,7 +60,7 @@ test.describe('data ownership', () => {
   }, testInfo) => {
     await signInAsGuest(page);
     await page.goto('/catalog/default/component/svc-ledger');
-    const data = card(page, 'Data');
+    const data = infoCard(page, 'Data');
     await expect(data.getByText('Tables it owns')).toBeVisible();
     for (const name of [
       'ledger-transactions',
@@ -99,7 +99,7 @@ test.describe('data ownership', () => {
     await expect(page).toHaveURL(
       /\/catalog\/default\/resource\/ledger-transactions/,
     );
-    const columns = card(page, 'Columns');
+    const columns = infoCard(page, 'Columns');
     await expect(
       columns.getByText(/read live from aiven-postgresql/),
     ).toBeVisible();
@@ -140,7 +140,7 @@ test.describe('data ownership', () => {
       .nth(1)
       .getByRole('link', { name: 'giftcard-card-payments' })
       .click();
-    const columns = card(page, 'Columns');
+    const columns = infoCard(page, 'Columns');
     await expect(
       columns
         .getByRole('row', { name: /processor_ref/ })

@@ -62,3 +62,14 @@ export function card(page: Page, title: string): Locator {
       `xpath=ancestor::*[contains(concat(' ', @class, ' '), ' bui-Card ') or contains(concat(' ', @class, ' '), ' MuiCard-root ')][1]`,
     );
 }
+
+/**
+ * A card whose title is plain text rather than a heading (core-components'
+ * InfoCard): the card element that contains exactly this title.
+ */
+export function infoCard(page: Page, title: string): Locator {
+  return page
+    .locator('.MuiCard-root, .bui-Card')
+    .filter({ has: page.getByText(title, { exact: true }) })
+    .last();
+}

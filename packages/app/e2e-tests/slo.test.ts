@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   apiGet,
-  card,
   guestToken,
+  infoCard,
   signInAsGuest,
   waitForEntity,
 } from './helpers';
@@ -170,17 +170,17 @@ test.describe('SLOs', () => {
     ).toBeVisible();
     await expect(page.getByText('-400.0%').first()).toBeVisible();
     // The budget over the window, drawn, and the burn rates per window.
-    const history = card(page, 'Error budget over the window');
+    const history = infoCard(page, 'Error budget over the window');
     await expect(history).toContainText('availability:', { timeout: 30_000 });
     await expect(history.locator('.recharts-line').first()).toBeVisible();
-    const burn = card(
+    const burn = infoCard(
       page,
       'Error budget burn rate per window (1× spends exactly the budget)',
     );
     await expect(burn).toContainText('5.00×');
     // Where on-call goes next.
     await expect(
-      card(page, 'Runbooks and dashboards').getByRole('link', {
+      infoCard(page, 'Runbooks and dashboards').getByRole('link', {
         name: 'SLO burn — svc-ledger',
       }),
     ).toBeVisible();

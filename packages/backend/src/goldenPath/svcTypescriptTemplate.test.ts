@@ -141,7 +141,11 @@ describe('templates/svc-typescript through the scaffolder', () => {
       { eventTopic: '../points' },
       'eventTopic',
     ],
-    ['an availability objective of 100%', { sloAvailability: 100 }, 'sloAvailability'],
+    [
+      'an availability objective of 100%',
+      { sloAvailability: 100 },
+      'sloAvailability',
+    ],
   ])('refuses %s before any step runs', async (_what, override, field) => {
     const before = published();
     const res = await harness.createTask({
@@ -192,8 +196,12 @@ describe('templates/svc-typescript configured as in production', () => {
       .map(e => e.body.message ?? '')
       .join('\n');
     expect(log).toMatch(/Beginning step Publish to GitHub/);
-    expect(log).toMatch(/Skipping step publish-local because its if condition was false/);
-    expect(log).toMatch(/Skipping step register-local because its if condition was false/);
+    expect(log).toMatch(
+      /Skipping step publish-local because its if condition was false/,
+    );
+    expect(log).toMatch(
+      /Skipping step register-local because its if condition was false/,
+    );
     expect(fs.readdirSync(harness.publishDir)).toEqual([]);
   });
 });

@@ -52,7 +52,11 @@ describe('catalog:register:local', () => {
   });
 
   it.each([
-    ['a repository outside the publish folder', outside.path, 'catalog-info.yaml'],
+    [
+      'a repository outside the publish folder',
+      outside.path,
+      'catalog-info.yaml',
+    ],
     ['a catalog path that climbs out', 'svc-demo', '../../catalog-info.yaml'],
   ])('refuses %s', async (_what, repoPath, catalogInfoPath) => {
     const { catalog, action } = setup();

@@ -73,7 +73,9 @@ export function createRegisterLocalAction(options: {
       );
       const entityRef = stringifyEntityRef(entity);
       ctx.output('entityRef', entityRef);
-      ctx.logger.info(`Registered ${catalogFile}; ${entityRef} will appear once processed`);
+      ctx.logger.info(
+        `Registered ${catalogFile}; ${entityRef} will appear once processed`,
+      );
     },
   });
 }

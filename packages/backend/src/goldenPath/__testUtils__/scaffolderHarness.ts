@@ -22,7 +22,9 @@ export const templateDir = path.join(repoRoot, 'templates/svc-typescript');
 export type TaskResult = {
   status: 'completed' | 'failed' | 'cancelled' | string;
   log: string[];
-  output: { links?: Array<{ title?: string; url?: string; entityRef?: string }> };
+  output: {
+    links?: Array<{ title?: string; url?: string; entityRef?: string }>;
+  };
 };
 
 export type Harness = {
@@ -140,7 +142,10 @@ export async function startScaffolderHarness(options: {
     }, `task ${id} to finish`);
     const events = (await (
       await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}/events`)
-    ).json()) as Array<{ type: string; body: { message?: string; output?: any } }>;
+    ).json()) as Array<{
+      type: string;
+      body: { message?: string; output?: any };
+    }>;
     // The task's output (its links) comes with its completion event.
     const completion = events.find(e => e.type === 'completion');
     return {
