@@ -25,6 +25,7 @@ if [ -z "${LOCALPLUS_PG_HOST:-}" ]; then
   trap 'bash scripts/services.sh stop' EXIT
   source "${LOCALPLUS_SERVICES_DIR:-$REPO_ROOT/.tmp/services}/env"
 fi
+export PGOPTIONS="-c client_min_messages=warning"
 export PGHOST="$LOCALPLUS_PG_HOST" PGPORT="$LOCALPLUS_PG_PORT" \
   PGUSER="$LOCALPLUS_PG_USER" PGPASSWORD="$LOCALPLUS_PG_PASSWORD"
 
@@ -53,7 +54,8 @@ echo "== load: ${WRITE_RATE} writes/s + ${READ_RATE} reads/s for ${SECONDS_PER_R
 db="bench_golden_path"
 psql -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
 export DATABASE_URL="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$db"
-export REDIS_URL="${LOCALPLUS_REDIS_URL%/*}/12"
+# Redis database 12 of the test Redis (URL without a trailing /<db>).
+export REDIS_URL="${LOCALPLUS_REDIS_URL%/}/12"
 (cd "$repo" && npm run migrate >/dev/null)
 seed_sql="INSERT INTO accounts (id, currency, balance_minor)
   SELECT ('00000000-0000-0000-0000-' || lpad(n::text, 12, '0'))::uuid, 'EUR', 1000000000
@@ -61,12 +63,16 @@ seed_sql="INSERT INTO accounts (id, currency, balance_minor)
 psql -q -d "$db" -c "$seed_sql"
 
 # The generated service, as in production (built, JSON logs at warn).
-(cd "$repo" && PORT="$PORT" LOG_LEVEL=warn SERVICE_NAME=svc-bench \
+# No Kafka broker can run here: the outbox relay retries against a closed
+# port while the writes go on (events wait in the outbox, as in an outage).
+(cd "$repo" && PORT="$PORT" LOG_LEVEL=warn SERVICE_NAME=svc-bench KAFKA_BROKERS=127.0.0.1:9 \
   node dist/main.js >"$WORK/service.log" 2>&1) &
 service_pid=$!
 trap 'kill $service_pid 2>/dev/null || true' EXIT
-until curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do
+for i in $(seq 1 300); do
+  curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
   kill -0 "$service_pid" 2>/dev/null || { tail -20 "$WORK/service.log"; exit 1; }
+  [ "$i" = 300 ] && { echo "service not ready after 60 s" >&2; tail -5 "$WORK/service.log"; exit 1; }
   sleep 0.2
 done
 service_json=$(node scripts/bench/golden-path-load.mjs "http://127.0.0.1:$PORT" \
@@ -93,7 +99,7 @@ cat >"$WORK/read.sql" <<'SQL'
 SELECT id, currency, balance_minor, created_at, updated_at FROM accounts WHERE id = ('00000000-0000-0000-0000-' || lpad(:n::text, 12, '0'))::uuid;
 SQL
 pgbench_run() { # name script rate
-  (cd "$WORK" && pgbench -n -q -D accounts="$ACCOUNTS" -f "$2" -R "$3" -T "$SECONDS_PER_RUN" \
+  (cd "$WORK" && pgbench -n -D accounts="$ACCOUNTS" -f "$2" -R "$3" -T "$SECONDS_PER_RUN" \
     -c "$(( $3 / 20 > 10 ? $3 / 20 : 10 ))" -j 2 -l --log-prefix="pgb-$1" "$db" >"pgb-$1.out" 2>&1)
 }
 rm -f "$WORK"/pgb-*
