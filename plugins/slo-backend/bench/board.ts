@@ -21,8 +21,10 @@ import { CacheService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { PrometheusHttpClient } from '@internal/prometheus-client';
-import { ChildProcess, spawn } from 'node:child_process';
+import {
+  LocalPrometheus,
+  PrometheusHttpClient,
+} from '@internal/prometheus-client';
 import fs from 'node:fs';
 import { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -181,7 +183,8 @@ function memoryCache(): CacheService {
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slo-bench-'));
-  let prometheus: ChildProcess | undefined;
+  // Its own config: 200 services' rules are evaluated every 5 s, not 1 s.
+  const prometheus = new LocalPrometheus({ dir, port: PORT });
   let server: ReturnType<express.Express['listen']> | undefined;
   try {
     fs.writeFileSync(path.join(dir, 'rules.yml'), rules());
@@ -210,19 +213,8 @@ async function main() {
       );
     }
 
-    prometheus = spawn(
-      'prometheus',
-      [
-        `--config.file=${path.join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${path.join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${PORT}`,
-      ],
-      { stdio: 'ignore' },
-    );
-    await until(
-      'Prometheus',
-      async () => (await fetch(`${PROMETHEUS}/-/ready`)).ok,
-    );
+    prometheus.start();
+    await prometheus.ready();
     await until('the recording rules', async () => {
       const [objectives] = await instant('count(slo:objective:ratio)');
       const [rates] = await instant('count(rate(bench_requests_total[5m]))');
@@ -342,11 +334,7 @@ async function main() {
     rows.forEach(r => console.log(line(r)));
   } finally {
     server?.close();
-    if (prometheus) {
-      const exited = new Promise(r => prometheus!.once('exit', r));
-      prometheus.kill('SIGTERM');
-      await exited;
-    }
+    await prometheus.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

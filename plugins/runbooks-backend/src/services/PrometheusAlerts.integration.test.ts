@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { LocalPrometheus } from '@internal/prometheus-client';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,34 +55,12 @@ function runbook(entity: string, id: string, alerts: string[]): Runbook {
 
 describeWithPrometheus('PrometheusAlerts against a real Prometheus', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbooks-prometheus-'));
-  let prometheus: ChildProcess | undefined;
-
+  const prometheus = new LocalPrometheus({ dir, port: PORT });
   function start() {
-    fs.writeFileSync(path.join(dir, 'rules.yml'), RULES);
-    fs.writeFileSync(
-      path.join(dir, 'prometheus.yml'),
-      `global: { evaluation_interval: 1s }\nrule_files: [${path.join(
-        dir,
-        'rules.yml',
-      )}]\n`,
-    );
-    prometheus = spawn(
-      'prometheus',
-      [
-        `--config.file=${path.join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${path.join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${PORT}`,
-      ],
-      { stdio: 'ignore' },
-    );
+    prometheus.writeRules(RULES);
+    prometheus.start();
   }
-  async function stop() {
-    if (!prometheus) return;
-    const exited = new Promise(resolve => prometheus!.once('exit', resolve));
-    prometheus.kill('SIGTERM');
-    await exited;
-    prometheus = undefined;
-  }
+  const stop = () => prometheus.stop();
   async function waitFor<T>(
     probe: () => Promise<T>,
     ok: (v: T) => boolean,

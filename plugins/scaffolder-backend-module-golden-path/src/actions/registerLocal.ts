@@ -48,11 +48,10 @@ export function createRegisterLocalAction(options: {
       }
       // Both the repository and its catalog file must stay inside the
       // publish folder: this action must not register arbitrary host files.
+      // publish:local's targetPath (absolute) or a folder name inside it.
       const repoPath = resolveSafeChildPath(
         targetDirectory,
-        ctx.input.repoPath.startsWith(`${targetDirectory}/`)
-          ? ctx.input.repoPath.slice(targetDirectory.length + 1)
-          : ctx.input.repoPath,
+        ctx.input.repoPath,
       );
       const catalogFile = resolveSafeChildPath(
         repoPath,

@@ -1,5 +1,7 @@
-import { PrometheusHttpClient } from '@internal/prometheus-client';
-import { ChildProcess, spawn } from 'node:child_process';
+import {
+  LocalPrometheus,
+  PrometheusHttpClient,
+} from '@internal/prometheus-client';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -98,33 +100,12 @@ function rules(): string {
 
 describeWithPrometheus('SloReader against a real Prometheus', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slo-prometheus-'));
-  let prometheus: ChildProcess | undefined;
+  const prometheus = new LocalPrometheus({ dir, port: PORT });
   const start = () => {
-    fs.writeFileSync(path.join(dir, 'rules.yml'), rules());
-    fs.writeFileSync(
-      path.join(dir, 'prometheus.yml'),
-      `global: { evaluation_interval: 1s }\nrule_files: [${path.join(
-        dir,
-        'rules.yml',
-      )}]\n`,
-    );
-    prometheus = spawn(
-      'prometheus',
-      [
-        `--config.file=${path.join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${path.join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${PORT}`,
-      ],
-      { stdio: 'ignore' },
-    );
+    prometheus.writeRules(rules());
+    prometheus.start();
   };
-  const stop = async () => {
-    if (!prometheus) return;
-    const exited = new Promise(r => prometheus!.once('exit', r));
-    prometheus.kill('SIGTERM');
-    await exited;
-    prometheus = undefined;
-  };
+  const stop = () => prometheus.stop();
   const live = {
     name: 'test',
     client: new PrometheusHttpClient({

@@ -1,8 +1,11 @@
 import { Entity } from '@backstage/catalog-model';
 import { ServiceUnavailableError } from '@backstage/errors';
-import { PrometheusHttpClient } from '@internal/prometheus-client';
+import {
+  LocalPrometheus,
+  PrometheusHttpClient,
+} from '@internal/prometheus-client';
 import { SloBudgetSeries, SloWithEntity } from '@internal/plugin-slo-common';
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -218,7 +221,12 @@ describeWithPrometheus(
     // A whole hour, t0: the minutes and hours worked out below line up on it.
     const t0 = Math.floor(Date.now() / 3_600_000) * 3600;
     const now = () => t0 * 1000;
-    let prometheus: ChildProcess | undefined;
+    // Backfilled 30 days back: keep them past the default retention check.
+    const prometheus = new LocalPrometheus({
+      dir,
+      port: PORT,
+      args: ['--storage.tsdb.retention.time=90d'],
+    });
 
     const entity = (name: string, spec?: string): Entity => ({
       apiVersion: 'backstage.io/v1alpha1',
@@ -267,40 +275,9 @@ describeWithPrometheus(
       });
     };
 
-    const start = () => {
-      prometheus = spawn(
-        'prometheus',
-        [
-          `--config.file=${path.join(dir, 'prometheus.yml')}`,
-          `--storage.tsdb.path=${path.join(dir, 'data')}`,
-          '--storage.tsdb.retention.time=90d',
-          `--web.listen-address=127.0.0.1:${PORT}`,
-        ],
-        { stdio: 'ignore' },
-      );
-    };
-    const stop = async () => {
-      if (!prometheus) return;
-      const exited = new Promise(r => prometheus!.once('exit', r));
-      prometheus.kill('SIGCONT'); // in case a test left it paused
-      prometheus.kill('SIGTERM');
-      await exited;
-      prometheus = undefined;
-    };
-    async function ready() {
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        try {
-          const res = await fetch(`http://127.0.0.1:${PORT}/-/ready`);
-          if (res.ok) return;
-        } catch {
-          // not listening yet
-        }
-        if (Date.now() > deadline)
-          throw new Error('Prometheus not ready in 30 s');
-        await new Promise(r => setTimeout(r, 200));
-      }
-    }
+    const start = () => prometheus.start();
+    const stop = () => prometheus.stop();
+    const ready = () => prometheus.ready();
 
     beforeAll(async () => {
       for (const [file, text] of Object.entries(SPECS)) {
@@ -553,7 +530,7 @@ describeWithPrometheus(
     it('fails within the timeout while Prometheus hangs or is stopped, and recovers by itself', async () => {
       const slo = service({ timeoutMs: 1000 });
       // Paused: it accepts connections but never answers.
-      prometheus!.kill('SIGSTOP');
+      prometheus.pause();
       let started = Date.now();
       const hung = slo.forEntities([ledger]);
       await expect(hung).rejects.toBeInstanceOf(ServiceUnavailableError);
@@ -561,7 +538,7 @@ describeWithPrometheus(
         `Prometheus at http://127.0.0.1:${PORT} did not answer within 1000 ms`,
       );
       expect(Date.now() - started).toBeLessThan(2500);
-      prometheus!.kill('SIGCONT');
+      prometheus.resume();
       expect(
         find(
           (await slo.forEntities([ledger])).slos,
