@@ -99,6 +99,24 @@ describe('the Local-Plus catalog with its declared data', () => {
     }
   }
 
+  /**
+   * Runs the assertions until they hold: the catalog ingests the files in
+   * passes, so an entity can be looked at before everything it refers to
+   * is there. What still fails after the deadline is a real failure.
+   */
+  async function eventually(assertions: () => Promise<void>) {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        await assertions();
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise(r => setTimeout(r, 500));
+      }
+    }
+  }
+
   it('has the six tables and three topics, owned by the product team', async () => {
     const data = await settled();
     expect(data.map(e => e.metadata.name).sort()).toEqual([
@@ -116,46 +134,51 @@ describe('the Local-Plus catalog with its declared data', () => {
 
   it('resolves every resource the components depend on, once', async () => {
     await settled();
-    const all = await entities('');
-    const refs = all.map(e => stringifyEntityRef(e));
-    expect(new Set(refs).size).toBe(refs.length);
-    const known = new Set(refs);
-    const missing = all
-      .filter(e => e.kind === 'Component')
-      .flatMap(e =>
-        (e.relations ?? [])
-          .filter(r => r.type === 'dependsOn' && !known.has(r.targetRef))
-          .map(r => `${e.metadata.name} -> ${r.targetRef}`),
-      );
-    expect(missing).toEqual([]);
+    await eventually(async () => {
+      const all = await entities('');
+      const refs = all.map(e => stringifyEntityRef(e));
+      expect(new Set(refs).size).toBe(refs.length);
+      const known = new Set(refs);
+      const missing = all
+        .filter(e => e.kind === 'Component')
+        .flatMap(e =>
+          (e.relations ?? [])
+            .filter(r => r.type === 'dependsOn' && !known.has(r.targetRef))
+            .map(r => `${e.metadata.name} -> ${r.targetRef}`),
+        );
+      expect(missing).toEqual([]);
+    });
   });
 
   it('relates svc-ledger to the tables it owns and the topic it produces', async () => {
     await settled();
-    const [ledger] = await entities(
-      'filter=kind=component,metadata.name=svc-ledger',
-    );
-    const data = (ledger.relations ?? [])
-      .filter(r =>
-        ['ownsTable', 'producesTopic', 'consumesTopic'].includes(r.type),
-      )
-      .map(r => `${r.type} ${r.targetRef}`)
-      .sort();
-    expect(data).toEqual([
-      'ownsTable resource:default/ledger-ledger-entries',
-      'ownsTable resource:default/ledger-transactions',
-      'producesTopic resource:default/ledger.transactions.v1',
-    ]);
+    await eventually(async () => {
+      const [ledger] = await entities(
+        'filter=kind=component,metadata.name=svc-ledger',
+      );
+      const data = (ledger?.relations ?? [])
+        .filter(r =>
+          ['ownsTable', 'producesTopic', 'consumesTopic'].includes(r.type),
+        )
+        .map(r => `${r.type} ${r.targetRef}`)
+        .sort();
+      expect(data).toEqual([
+        'ownsTable resource:default/ledger-ledger-entries',
+        'ownsTable resource:default/ledger-transactions',
+        'producesTopic resource:default/ledger.transactions.v1',
+      ]);
+    });
   });
 
   it('breaks no data-ownership rule', async () => {
     await settled();
-    const all = await entities('');
-    const findings = all.flatMap(e =>
-      (e.status?.items ?? [])
-        .filter(i => i.type === 'local-plus.io/data-ownership')
-        .map(i => `${e.metadata.name}: ${i.message}`),
-    );
-    expect(findings).toEqual([]);
+    await eventually(async () => {
+      const findings = (await entities('')).flatMap(e =>
+        (e.status?.items ?? [])
+          .filter(i => i.type === 'local-plus.io/data-ownership')
+          .map(i => `${e.metadata.name}: ${i.message}`),
+      );
+      expect(findings).toEqual([]);
+    });
   });
 });

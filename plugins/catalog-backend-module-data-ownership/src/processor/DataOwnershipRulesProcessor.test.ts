@@ -313,6 +313,27 @@ describe('DataOwnershipRulesProcessor', () => {
     ).toBe('group:default/payments-team');
   });
 
+  it('has a topic processed again when its producer or a consumer appears', async () => {
+    const topic = topicEntity(
+      'ledger.transactions.v1',
+      ['svc-ledger'],
+      ['svc-notification', 'svc-analytics'],
+    );
+    const { refreshKeys, entity } = await run(topic);
+    // svc-analytics is not in the catalog yet: reported, and the topic
+    // carries its key so the finding clears as soon as it is ingested.
+    expect(
+      entity.metadata.annotations?.['local-plus.io/data-findings'],
+    ).toContain(
+      'component:default/svc-analytics (consumer) is not a component of the catalog',
+    );
+    expect(refreshKeys).toEqual([
+      'data-ownership:service:component:default/svc-ledger',
+      'data-ownership:service:component:default/svc-notification',
+      'data-ownership:service:component:default/svc-analytics',
+    ]);
+  });
+
   it('leaves other entities alone', async () => {
     const group: Entity = {
       apiVersion: 'backstage.io/v1alpha1',

@@ -94,7 +94,10 @@ export class DataOwnershipRulesProcessor implements CatalogProcessor {
         }
         result = await this.table(entity);
       } else if (isResourceOfType(entity, KAFKA_TOPIC_TYPE)) {
-        for (const p of readTopicSpec(entity).producers) {
+        // Consumers too: a topic processed before its consumer's component
+        // was ingested says "unknown consumer" until that component appears.
+        const { producers, consumers } = readTopicSpec(entity);
+        for (const p of [...producers, ...consumers]) {
           const ref = toEntityRef(p, 'component');
           if (ref) emit(processingResult.refresh(serviceRefreshKey(ref)));
         }
