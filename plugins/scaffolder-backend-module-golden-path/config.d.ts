@@ -13,5 +13,13 @@ export interface Config {
        */
       enabled?: boolean;
     };
+    goldenPath?: {
+      /**
+       * Registry host (optional port and path, no scheme) that generated
+       * services push their images to and deploy from, e.g. the shared
+       * services account's ECR: 123456789012.dkr.ecr.eu-west-1.amazonaws.com.
+       */
+      containerRegistry?: string;
+    };
   };
 }

@@ -18,9 +18,13 @@ async function main() {
   const [outDir, valuesFile] = process.argv.slice(2);
   if (!outDir) throw new Error('usage: render.cjs <output-dir> [values.json]');
   const templateDir = __dirname;
-  const values = JSON.parse(
-    fs.readFileSync(valuesFile ?? path.join(templateDir, 'example-values.json'), 'utf8'),
-  );
+  const values = {
+    // What template.yaml computes with the portal's todayUtc() global.
+    generatedOn: new Date().toISOString().slice(0, 10),
+    ...JSON.parse(
+      fs.readFileSync(valuesFile ?? path.join(templateDir, 'example-values.json'), 'utf8'),
+    ),
+  };
   const config = new ConfigReader({});
   const logger = {
     info: () => {},

@@ -9,6 +9,8 @@ export { catalogModuleDataOwnership as default } from './module';
 export { DataOwnershipEntityProvider } from './provider/DataOwnershipEntityProvider';
 export { DataOwnershipRulesProcessor } from './processor/DataOwnershipRulesProcessor';
 export { PostgresIntrospector } from './postgres/PostgresIntrospector';
+export { readDataOwnershipConfig } from './config';
+export type { DataOwnershipConfig } from './config';
 export type {
   LiveTable,
   LiveColumn,

@@ -12,6 +12,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import { Client } from 'pg';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  DataOwnershipEntityProvider,
+  readDataOwnershipConfig,
+} from '@internal/plugin-catalog-backend-module-data-ownership';
 import { checkWorkloads } from './__testUtils__/platformRules';
 import {
   Harness,
@@ -108,6 +115,99 @@ describeWithServices(
       expect(output).not.toMatch(/\bskipped\b/i);
     });
 
+    it('gives the data-ownership catalog its tables once migrated: in its own schema, owned by it, declared nowhere else', async () => {
+      const clone = `${full}-clone`;
+      const server = {
+        host: process.env.LOCALPLUS_PG_HOST,
+        port: Number(process.env.LOCALPLUS_PG_PORT ?? 5432),
+        user: process.env.LOCALPLUS_PG_USER ?? 'postgres',
+        password: process.env.LOCALPLUS_PG_PASSWORD,
+      };
+      const database = `golden_path_ownership_${Date.now().toString(36)}`;
+      const admin = new Client({ ...server, database: 'postgres' });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE DATABASE ${database}`);
+        // The migration Job's command, as the deployment runs it.
+        const url = new URL('postgresql://localhost');
+        url.hostname = server.host!;
+        url.port = String(server.port);
+        url.username = server.user;
+        url.password = server.password ?? '';
+        url.pathname = `/${database}`;
+        await sh(clone, 'npm', ['run', 'migrate'], {
+          DATABASE_URL: url.toString(),
+        });
+
+        const provider = new DataOwnershipEntityProvider({
+          config: readDataOwnershipConfig(
+            new ConfigReader({
+              dataOwnership: {
+                databases: [
+                  {
+                    name: 'aiven-postgresql',
+                    resource: 'aiven-postgresql',
+                    connection: { ...server, database },
+                    attempts: 1,
+                  },
+                ],
+              },
+            }),
+          ),
+          logger: mockServices.logger.mock(),
+          taskRunner: { run: jest.fn() },
+        });
+        await provider.connect({
+          applyMutation: jest.fn(),
+          refresh: jest.fn(),
+        });
+        const { entities } = await provider.refresh();
+        const tables = entities.map(e => ({
+          name: e.metadata.name,
+          table: e.metadata.annotations?.['local-plus.io/postgres-table'],
+          owner: e.metadata.annotations?.['local-plus.io/owning-service'],
+          state: e.metadata.labels?.['local-plus.io/data-ownership'],
+        }));
+        expect(tables.sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+          [
+            'account_transactions',
+            'accounts',
+            'idempotency_keys',
+            'outbox',
+            'schema_migrations',
+          ].map(t => ({
+            name: `rewards-${t.replace(/_/g, '-')}`,
+            table: `rewards.${t}`,
+            owner: 'component:default/svc-rewards',
+            state: 'owned',
+          })),
+        );
+
+        // The repository declares none of them itself (the catalog would
+        // refuse the second entity of a name), and its component depends
+        // on nothing the catalog cannot resolve.
+        const declared = parseAllDocuments(
+          fs.readFileSync(path.join(clone, 'catalog-info.yaml'), 'utf8'),
+        ).map(d => d.toJS());
+        const names = declared.map(d => d.metadata.name);
+        for (const t of tables) expect(names).not.toContain(t.name);
+        const component = declared.find(d => d.kind === 'Component');
+        expect(component.spec.dependsOn).toEqual([
+          'resource:default/aiven-postgresql',
+          'resource:default/aiven-kafka',
+          'resource:default/rewards.points-granted.v1',
+          'resource:default/valkey',
+        ]);
+        const topic = declared.find(
+          d => d.kind === 'Resource' && d.spec.type === 'kafka-topic',
+        );
+        expect(topic.spec.producers).toEqual(['component:default/svc-rewards']);
+      } finally {
+        await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+        await admin.end();
+      }
+    });
+
     it('renders every overlay into workloads that pass the platform rules', async () => {
       for (const overlay of OVERLAYS) {
         const documents = await renderOverlay(full, overlay);
@@ -167,6 +267,14 @@ describeWithServices(
         expect(
           fs.existsSync(path.join(site, 'runbooks/slo-burn/index.html')),
         ).toBe(true);
+        // Written today, so the portal does not call it stale from the start.
+        const reviewed = /^last_reviewed: (\d{4}-\d{2}-\d{2})$/m.exec(
+          fs.readFileSync(path.join(repo, 'docs/runbooks/slo-burn.md'), 'utf8'),
+        )?.[1];
+        expect(reviewed).toBeDefined();
+        const age = Date.now() - Date.parse(`${reviewed}T00:00:00Z`);
+        expect(age).toBeGreaterThanOrEqual(0);
+        expect(age).toBeLessThan(2 * 24 * 3600_000);
       }
     });
   },

@@ -2,7 +2,7 @@
 -- change they describe, then relayed to Kafka (topic ${{ values.eventTopic }}) by
 -- the outbox relay, at least once.
 
-CREATE TABLE outbox (
+CREATE TABLE ${{ values.databaseSchema }}.outbox (
   id             bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   event_id       uuid        NOT NULL DEFAULT gen_random_uuid() UNIQUE,
   aggregate_type text        NOT NULL,
@@ -16,6 +16,6 @@ CREATE TABLE outbox (
   published_at   timestamptz
 );
 -- The relay only ever scans unpublished rows.
-CREATE INDEX outbox_unpublished_idx ON outbox (id) WHERE published_at IS NULL;
-CREATE INDEX outbox_published_at_idx ON outbox (published_at) WHERE published_at IS NOT NULL;
-COMMENT ON TABLE outbox IS 'owned-by: ${{ values.name }}';
+CREATE INDEX outbox_unpublished_idx ON ${{ values.databaseSchema }}.outbox (id) WHERE published_at IS NULL;
+CREATE INDEX outbox_published_at_idx ON ${{ values.databaseSchema }}.outbox (published_at) WHERE published_at IS NOT NULL;
+COMMENT ON TABLE ${{ values.databaseSchema }}.outbox IS 'owned-by: ${{ values.name }}';

@@ -86,6 +86,9 @@ export async function startScaffolderHarness(options: {
               targetDirectory: publishDir,
               enabled: options.localPublishEnabled ?? true,
             },
+            goldenPath: {
+              containerRegistry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+            },
           },
           localPlus: { catalog: { allowFileLocations: true } },
         },

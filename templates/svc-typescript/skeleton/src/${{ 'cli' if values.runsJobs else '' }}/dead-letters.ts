@@ -5,6 +5,7 @@ import { jobDefinitions } from '../app/infrastructure/jobs/definitions';
 import { JobNotFoundError, JobSystem } from '../app/infrastructure/jobs/job-system';
 {%- if values.ownsTables %}
 import { AccountStore } from '../app/infrastructure/postgres/account-store';
+import { databaseConnection } from '../app/infrastructure/postgres/database-url';
 import { createPool } from '../app/infrastructure/postgres/pool';
 {%- endif %}
 
@@ -32,7 +33,11 @@ async function main(argv: string[]): Promise<number> {
     logger,
   });
 {%- if values.ownsTables %}
-  const pool = createPool({ connectionString: config.DATABASE_URL, max: 1, applicationName: `${config.SERVICE_NAME}-dead-letters` });
+  const pool = createPool({
+    connectionString: databaseConnection(config, error => logger.error({ err: error }, 'DATABASE_URL_FILE unreadable')),
+    max: 1,
+    applicationName: `${config.SERVICE_NAME}-dead-letters`,
+  });
   jobs.define(...jobDefinitions({ accounts: new AccountStore(pool) }));
 {%- else %}
   jobs.define(...jobDefinitions({ redis: jobs.redis, keyPrefix: jobs.keyPrefix }));

@@ -8,6 +8,7 @@ import { createLogger } from './infrastructure/logger';
 import { Metrics } from './infrastructure/metrics';
 {%- if values.ownsTables %}
 import { AccountStore } from './infrastructure/postgres/account-store';
+import { databaseConnection } from './infrastructure/postgres/database-url';
 import { createPool, pingPostgres, type Pool } from './infrastructure/postgres/pool';
 {%- endif %}
 {%- if values.publishesEvents %}
@@ -77,7 +78,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 {%- if values.ownsTables %}
 
   const pool = createPool({
-    connectionString: config.DATABASE_URL,
+    connectionString: databaseConnection(config, error =>
+      logger.error({ err: error }, 'DATABASE_URL_FILE unreadable: new connections keep the last good URL'),
+    ),
     max: config.DATABASE_POOL_MAX,
     applicationName: config.SERVICE_NAME,
     onIdleError: error => logger.warn({ err: error }, 'idle PostgreSQL connection lost'),

@@ -13,6 +13,10 @@ export const SERVICE = {
 {%- endif %}
 } as const;
 
+{%- if values.ownsTables %}
+const databaseUrl = z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// connection string');
+
+{% endif -%}
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
@@ -31,9 +35,12 @@ const envSchema = z.object({
     .default(SERVICE.name),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 {%- if values.ownsTables %}
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'a postgres:// connection string'),
+  DATABASE_URL: databaseUrl.optional(),
+  /**
+   * A file holding the URL instead (the mounted Secret in Kubernetes), read
+   * again for each new connection: the credentials in it rotate.
+   */
+  DATABASE_URL_FILE: z.string().min(1).optional(),
   /** Connections per pod; PgBouncer in front of Aiven PostgreSQL pools the rest. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
 {%- endif %}
@@ -64,6 +71,15 @@ export class ConfigError extends Error {}
 /** The service's configuration (`node dist/main.js`). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = parseEnv(envSchema, env);
+{%- if values.ownsTables %}
+  if (Boolean(config.DATABASE_URL) === Boolean(config.DATABASE_URL_FILE)) {
+    throw new ConfigError(
+      config.DATABASE_URL
+        ? 'Invalid configuration: DATABASE_URL and DATABASE_URL_FILE are both set; keep one'
+        : 'Invalid configuration: DATABASE_URL or DATABASE_URL_FILE is required',
+    );
+  }
+{%- endif %}
 {%- if values.publishesEvents %}
   if (Boolean(config.KAFKA_SASL_USERNAME) !== Boolean(config.KAFKA_SASL_PASSWORD)) {
     throw new ConfigError('Invalid configuration: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD go together');
@@ -73,7 +89,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 {%- if values.ownsTables %}
 
-const migrationEnvSchema = envSchema.pick({ LOG_LEVEL: true, SERVICE_NAME: true, DATABASE_URL: true });
+const migrationEnvSchema = envSchema
+  .pick({ LOG_LEVEL: true, SERVICE_NAME: true })
+  .extend({ DATABASE_URL: databaseUrl });
 export type MigrationConfig = z.infer<typeof migrationEnvSchema>;
 
 /**

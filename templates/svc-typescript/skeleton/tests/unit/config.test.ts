@@ -42,6 +42,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...valid, DATABASE_URL: 'mysql://db' })).toThrow(/DATABASE_URL/);
   });
 
+  it('takes the PostgreSQL URL from a file instead, but not from both', () => {
+    const fromFile = { ...valid, DATABASE_URL: undefined, DATABASE_URL_FILE: '/var/run/secrets/db/DATABASE_URL' };
+    expect(loadConfig(fromFile).DATABASE_URL_FILE).toBe('/var/run/secrets/db/DATABASE_URL');
+    expect(() => loadConfig({ ...fromFile, DATABASE_URL: valid.DATABASE_URL })).toThrow(/both set/);
+    expect(() => loadConfig({ ...valid, DATABASE_URL: undefined })).toThrow(/DATABASE_URL or DATABASE_URL_FILE is required/);
+  });
+
   it('needs only DATABASE_URL to migrate', () => {
     const config = loadMigrationConfig({ DATABASE_URL: valid.DATABASE_URL });
     expect(config).toEqual({ DATABASE_URL: valid.DATABASE_URL, LOG_LEVEL: 'info', SERVICE_NAME: SERVICE.name });

@@ -41,16 +41,16 @@ describe('migrations', () => {
     ]);
     // One run applied everything, the other found nothing left to do.
     expect([a.length, b.length].sort()).toEqual([0, all.length]);
-    const { rows } = await pool.query('SELECT version FROM schema_migrations ORDER BY version');
+    const { rows } = await pool.query('SELECT version FROM ${{ values.databaseSchema }}.schema_migrations ORDER BY version');
     expect(rows.map(r => r.version)).toEqual(all.map(m => m.version));
     expect(await migrate(pool, { serviceName: '${{ values.name }}' })).toEqual([]);
   });
 
-  it('marks every table with its owning service', async () => {
+  it('keeps every table in the service\'s schema, marked with its owning service', async () => {
     const { rows } = await pool.query<{ table: string; comment: string | null }>(
       `SELECT c.relname AS table, obj_description(c.oid, 'pg_class') AS comment
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relkind = 'r'`,
+        WHERE n.nspname = '${{ values.databaseSchema }}' AND c.relkind = 'r'`,
     );
     expect(rows.map(r => r.table).sort()).toEqual(
       ['account_transactions', 'accounts', 'idempotency_keys', {% if values.publishesEvents %}'outbox', {% endif %}'schema_migrations'].sort(),
@@ -76,7 +76,7 @@ describe('migrations', () => {
       await cp(MIGRATIONS_DIR, dir, { recursive: true });
       await writeFile(path.join(dir, '9999_broken.sql'), 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;\n');
       await expect(migrate(pool, { serviceName: '${{ values.name }}', dir })).rejects.toThrow(/9999_broken failed/);
-      const { rows } = await pool.query(`SELECT to_regclass('half_done') AS t, (SELECT count(*) FROM schema_migrations WHERE version = '9999') AS n`);
+      const { rows } = await pool.query(`SELECT to_regclass('half_done') AS t, (SELECT count(*) FROM ${{ values.databaseSchema }}.schema_migrations WHERE version = '9999') AS n`);
       expect(rows[0]).toEqual({ t: null, n: 0 });
     } finally {
       await rm(dir, { recursive: true, force: true });

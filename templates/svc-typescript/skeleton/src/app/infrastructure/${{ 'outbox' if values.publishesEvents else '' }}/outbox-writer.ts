@@ -11,7 +11,7 @@ export async function appendToOutbox(client: PoolClient, event: DomainEvent): Pr
   const carrier: Record<string, string> = {};
   propagation.inject(context.active(), carrier);
   await client.query(
-    `INSERT INTO outbox (aggregate_type, aggregate_id, event_type, payload, traceparent)
+    `INSERT INTO ${{ values.databaseSchema }}.outbox (aggregate_type, aggregate_id, event_type, payload, traceparent)
      VALUES ($1, $2, $3, $4, $5)`,
     [event.aggregateType, event.aggregateId, event.type, JSON.stringify(event.payload), carrier.traceparent ?? null],
   );

@@ -60,18 +60,25 @@ export async function migrate(pool: Pool, options: MigrateOptions): Promise<stri
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
+    // The service's own schema: every table it owns lives there, named
+    // ${{ values.databaseSchema }}.<table> in SQL, so the portal's data-ownership catalog
+    // lists them as ${{ values.databaseSchema }}-<table> under this service.
+    await client.query('CREATE SCHEMA IF NOT EXISTS ${{ values.databaseSchema }}');
+    await client.query(
+      `COMMENT ON SCHEMA ${{ values.databaseSchema }} IS ${quoteLiteral(`owned-by: ${options.serviceName}`)}`,
+    );
     await client.query(`
-      CREATE TABLE IF NOT EXISTS schema_migrations (
+      CREATE TABLE IF NOT EXISTS ${{ values.databaseSchema }}.schema_migrations (
         version    text        PRIMARY KEY,
         name       text        NOT NULL,
         checksum   text        NOT NULL,
         applied_at timestamptz NOT NULL DEFAULT now()
       )`);
     await client.query(
-      `COMMENT ON TABLE schema_migrations IS ${quoteLiteral(`owned-by: ${options.serviceName}`)}`,
+      `COMMENT ON TABLE ${{ values.databaseSchema }}.schema_migrations IS ${quoteLiteral(`owned-by: ${options.serviceName}`)}`,
     );
     const { rows } = await client.query<{ version: string; checksum: string }>(
-      'SELECT version, checksum FROM schema_migrations',
+      'SELECT version, checksum FROM ${{ values.databaseSchema }}.schema_migrations',
     );
     const applied = new Map(rows.map(r => [r.version, r.checksum]));
 
@@ -90,7 +97,7 @@ export async function migrate(pool: Pool, options: MigrateOptions): Promise<stri
       try {
         await client.query(migration.sql);
         await client.query(
-          'INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)',
+          'INSERT INTO ${{ values.databaseSchema }}.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)',
           [migration.version, migration.name, migration.checksum],
         );
         await client.query('COMMIT');

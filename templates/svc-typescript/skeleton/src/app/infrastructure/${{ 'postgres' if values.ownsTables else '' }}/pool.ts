@@ -13,15 +13,22 @@ export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
 export interface PoolOptions {
-  connectionString: string;
+  /** A URL, or a function giving the current one for each new connection (see database-url.ts). */
+  connectionString: string | (() => string);
   max: number;
   applicationName: string;
   onIdleError?: (error: Error) => void;
 }
 
 export function createPool(options: PoolOptions): Pool {
+  const { connectionString } = options;
   const pool = new pg.Pool({
-    connectionString: options.connectionString,
+    ...(typeof connectionString === 'string'
+      ? { connectionString }
+      : { Client: clientWithCurrentUrl(connectionString) }),
+    // Connections are closed after 15 minutes, so none outlives the
+    // credentials it was opened with (Vault users live an hour).
+    maxLifetimeSeconds: 900,
     max: options.max,
     application_name: options.applicationName,
     connectionTimeoutMillis: 5_000,
@@ -34,6 +41,15 @@ export function createPool(options: PoolOptions): Pool {
   // emits 'error' on the pool; unhandled, it would crash the process.
   pool.on('error', error => options.onIdleError?.(error));
   return pool;
+}
+
+/** A pg.Client that asks for the URL when the pool opens it, not when the pool was made. */
+function clientWithCurrentUrl(url: () => string): typeof pg.Client {
+  return class ClientWithCurrentUrl extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super({ ...(typeof config === 'object' ? config : {}), connectionString: url() });
+    }
+  };
 }
 
 /** Runs `work` in one transaction: COMMIT if it resolves, ROLLBACK if it throws. */
