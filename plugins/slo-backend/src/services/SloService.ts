@@ -5,6 +5,7 @@ import {
   SLO_SPEC_ANNOTATION,
   SloBudgetHistory,
   SloList,
+  SloServerError,
   SloSpecProblem,
   SloStatus,
   SloWithEntity,
@@ -99,48 +100,22 @@ export class SloService {
         .map(e => [sloServiceOf(e), stringifyEntityRef(e)]),
     );
     const [recorded, specs] = await Promise.allSettled([
-      this.deps.reader.read([...entityOfService.keys()]),
+      this.deps.reader.read([...entityOfService.keys()]).then(r => ({
+        values: r.slos.map(s => ({
+          ...s,
+          entityRef: entityOfService.get(s.service),
+        })),
+        errors: r.errors,
+        queries: r.queries,
+      })),
       this.deps.evaluator.evaluate(items),
     ]);
-    // Everything down: one clear error rather than an empty, calm list.
-    if (recorded.status === 'rejected' && specs.status === 'rejected') {
-      throw recorded.reason;
-    }
-    if (recorded.status === 'rejected' && items.length === 0) {
-      throw recorded.reason;
-    }
-    const slos: SloWithEntity[] = [];
-    const errors: SloList['errors'] = [];
-    let queries = 0;
-    const declared = new Set(items.map(i => keyOf(i.slo)));
-    if (specs.status === 'fulfilled') {
-      slos.push(...specs.value.results);
-      errors.push(...specs.value.errors);
-      problems.push(...specs.value.problems);
-      queries += specs.value.queries;
-    } else {
-      errors.push(...outage(specs.reason));
-    }
-    if (recorded.status === 'fulfilled') {
-      slos.push(
-        ...recorded.value.slos
-          .filter(s => !declared.has(keyOf(s)))
-          .map(s => ({ ...s, entityRef: entityOfService.get(s.service) })),
-      );
-      queries += recorded.value.queries;
-      for (const e of recorded.value.errors) {
-        if (!errors.some(x => x.server === e.server)) errors.push(e);
-      }
-    } else {
-      for (const e of outage(recorded.reason)) {
-        if (!errors.some(x => x.message === e.message)) errors.push(e);
-      }
-    }
+    const merged = mergeSources<SloWithEntity>(items, specs, recorded);
     return {
-      slos: slos.sort(byUrgency),
-      errors,
-      specProblems: problems,
-      queries,
+      slos: merged.values.sort(byUrgency),
+      errors: merged.errors,
+      specProblems: [...problems, ...merged.problems],
+      queries: merged.queries,
     };
   }
 
@@ -148,38 +123,78 @@ export class SloService {
   async history(entity: Entity): Promise<SloBudgetHistory> {
     const { items, problems } = await this.specItems([entity]);
     const [recorded, specs] = await Promise.allSettled([
-      this.deps.reader.history(sloServiceOf(entity)),
+      this.deps.reader.history(sloServiceOf(entity)).then(r => ({
+        values: r.series,
+        errors: r.errors,
+        queries: r.queries,
+      })),
       this.deps.evaluator.history(items),
     ]);
-    if (
-      recorded.status === 'rejected' &&
-      (specs.status === 'rejected' || items.length === 0)
-    ) {
-      throw recorded.reason;
-    }
-    const declared = new Set(items.map(i => keyOf(i.slo)));
-    const series: SloBudgetHistory['series'] = [];
-    const errors: SloBudgetHistory['errors'] = [];
-    let queries = 0;
-    if (specs.status === 'fulfilled') {
-      series.push(...specs.value.results);
-      errors.push(...specs.value.errors);
-      problems.push(...specs.value.problems);
-      queries += specs.value.queries;
-    } else {
-      errors.push(...outage(specs.reason));
-    }
-    if (recorded.status === 'fulfilled') {
-      series.push(
-        ...recorded.value.series.filter(s => !declared.has(keyOf(s))),
-      );
-      queries += recorded.value.queries;
-      for (const e of recorded.value.errors) {
-        if (!errors.some(x => x.server === e.server)) errors.push(e);
-      }
-    }
-    return { series, errors, specProblems: problems, queries };
+    const merged = mergeSources<SloBudgetHistory['series'][number]>(
+      items,
+      specs,
+      recorded,
+    );
+    return {
+      series: merged.values,
+      errors: merged.errors,
+      specProblems: [...problems, ...merged.problems],
+      queries: merged.queries,
+    };
   }
+}
+
+type Answer<T> = { values: T[]; errors: SloServerError[]; queries: number };
+type Evaluated<T> = {
+  results: T[];
+  errors: SloServerError[];
+  problems: SloSpecProblem[];
+  queries: number;
+};
+
+/**
+ * One answer from both sources: the SLOs the spec files declare, evaluated,
+ * then the recorded ones no spec declares (the spec wins: it is what the
+ * team declared). One source down is reported beside what the other
+ * answered; everything down is one clear error rather than an empty, calm
+ * answer.
+ */
+function mergeSources<T extends { service: string; slo: string }>(
+  items: SpecSloItem[],
+  specs: PromiseSettledResult<Evaluated<T>>,
+  recorded: PromiseSettledResult<Answer<T>>,
+): Answer<T> & { problems: SloSpecProblem[] } {
+  if (
+    recorded.status === 'rejected' &&
+    (specs.status === 'rejected' || items.length === 0)
+  ) {
+    throw recorded.reason;
+  }
+  const declared = new Set(items.map(i => keyOf(i.slo)));
+  const values: T[] = [];
+  const errors: SloServerError[] = [];
+  const problems: SloSpecProblem[] = [];
+  let queries = 0;
+  if (specs.status === 'fulfilled') {
+    values.push(...specs.value.results);
+    errors.push(...specs.value.errors);
+    problems.push(...specs.value.problems);
+    queries += specs.value.queries;
+  } else {
+    errors.push(...outage(specs.reason));
+  }
+  if (recorded.status === 'fulfilled') {
+    values.push(...recorded.value.values.filter(v => !declared.has(keyOf(v))));
+    queries += recorded.value.queries;
+    for (const e of recorded.value.errors) {
+      if (!errors.some(x => x.server === e.server)) errors.push(e);
+    }
+  } else {
+    for (const e of outage(recorded.reason)) {
+      if (!errors.some(x => x.message === e.message)) errors.push(e);
+    }
+  }
+  return { values, errors, problems, queries };
 }
 
 /** An error that is an outage is shown as such; any other is a bug. */
