@@ -49,14 +49,16 @@ describe('SloService with one source down', () => {
       ],
     }),
   } as unknown as SloSpecLoader;
+  const readerDown = () =>
+    ({
+      read: jest.fn().mockRejectedValue(down),
+      history: jest.fn().mockRejectedValue(down),
+    } as unknown as SloReader);
 
   it('keeps the evaluated specs and reports the recording rules as unreachable', async () => {
     const service = new SloService({
       loader,
-      reader: {
-        read: jest.fn().mockRejectedValue(down),
-        history: jest.fn().mockRejectedValue(down),
-      } as unknown as SloReader,
+      reader: readerDown(),
       evaluator: {
         evaluate: jest.fn().mockResolvedValue({
           results: [],
@@ -114,10 +116,7 @@ describe('SloService with one source down', () => {
   it('fails as a whole when both are down', async () => {
     const service = new SloService({
       loader,
-      reader: {
-        read: jest.fn().mockRejectedValue(down),
-        history: jest.fn().mockRejectedValue(down),
-      } as unknown as SloReader,
+      reader: readerDown(),
       evaluator: {
         evaluate: jest.fn().mockRejectedValue(down),
         history: jest.fn().mockRejectedValue(down),

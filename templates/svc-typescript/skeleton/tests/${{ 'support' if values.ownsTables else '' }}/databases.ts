@@ -35,7 +35,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-async function admin(serverUrl: string, work: (client: pg.Client) => Promise<void>): Promise<void> {
+/** Runs `work` on a connection of its own to `url` (DDL, roles, clean-up). */
+export async function admin(serverUrl: string, work: (client: pg.Client) => Promise<void>): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {

@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrlFromFile } from '../../../src/app/infrastructure/postgres/database-url';
 import { createPool, type Pool } from '../../../src/app/infrastructure/postgres/pool';
-import { createTestDatabase, type TestDatabase } from '../../support/databases';
+import { admin, createTestDatabase, type TestDatabase } from '../../support/databases';
 
 /**
  * What Vault and External Secrets do in production: a new PostgreSQL user
@@ -23,15 +22,10 @@ describe('rotating database credentials (DATABASE_URL_FILE)', () => {
   let pool: Pool;
   const unreadable: Error[] = [];
 
-  const admin = async (url: string, sql: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const sql = (url: string, statements: string) =>
+    admin(url, async client => {
+      await client.query(statements);
+    });
   const urlOf = (user: string) => {
     const url = new URL(database.url);
     url.username = user;
@@ -42,8 +36,8 @@ describe('rotating database credentials (DATABASE_URL_FILE)', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     for (const user of users) {
-      await admin(database.url, `CREATE ROLE ${user} LOGIN PASSWORD 'pw-${user}'`);
-      await admin(
+      await sql(database.url, `CREATE ROLE ${user} LOGIN PASSWORD 'pw-${user}'`);
+      await sql(
         database.url,
         `GRANT USAGE ON SCHEMA ${{ values.databaseSchema }} TO ${user};
          GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${{ values.databaseSchema }} TO ${user}`,
@@ -63,11 +57,11 @@ describe('rotating database credentials (DATABASE_URL_FILE)', () => {
     await pool?.end();
     // Roles belong to the server, not the database: drop their grants here,
     // then the database, then the roles.
-    for (const user of users) await admin(database.url, `DROP OWNED BY ${user}`).catch(() => {});
+    for (const user of users) await sql(database.url, `DROP OWNED BY ${user}`).catch(() => {});
     await database?.drop();
     const server = new URL(database.url);
     server.pathname = '/postgres';
-    for (const user of users) await admin(server.toString(), `DROP ROLE IF EXISTS ${user}`);
+    for (const user of users) await sql(server.toString(), `DROP ROLE IF EXISTS ${user}`);
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -77,7 +71,7 @@ describe('rotating database credentials (DATABASE_URL_FILE)', () => {
     expect(await currentUser()).toBe(users[0]);
 
     await writeFile(file, `${urlOf(users[1]!)}\n`);
-    await admin(
+    await sql(
       database.url,
       `ALTER ROLE ${users[0]} NOLOGIN;
        SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${users[0]}'`,
@@ -96,7 +90,7 @@ describe('rotating database credentials (DATABASE_URL_FILE)', () => {
 
   it('keeps the last good URL while the file is being rewritten, and says so', async () => {
     await writeFile(file, '');
-    await admin(database.url, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${users[1]}'`);
+    await sql(database.url, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${users[1]}'`);
     let user: string | undefined;
     for (let attempt = 0; attempt < 3 && user === undefined; attempt++) {
       user = await currentUser().catch(() => undefined);
