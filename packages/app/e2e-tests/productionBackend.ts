@@ -6,6 +6,11 @@
 import path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '../../..');
+/** Where the end-to-end backend reads dead letters (scripts/dev-dead-letters.cjs fills it). */
+export const deadLettersRedisUrl = `${(
+  process.env.LOCALPLUS_REDIS_URL ?? 'redis://127.0.0.1:56379'
+).replace(/\/\d*$/, '')}/3`;
+
 export const port = Number(process.env.PORTAL_E2E_PORT ?? 7017);
 export const baseURL = `http://localhost:${port}`;
 
@@ -38,6 +43,8 @@ export const backendEnv: Record<string, string> = {
   POSTGRES_PORT: process.env.LOCALPLUS_PG_PORT ?? '55432',
   POSTGRES_USER: process.env.LOCALPLUS_PG_USER ?? 'postgres',
   POSTGRES_PASSWORD: process.env.LOCALPLUS_PG_PASSWORD ?? '',
+  // The test services' Redis, database 3: the dead-letter journey seeds it.
+  DEAD_LETTERS_REDIS_URL: deadLettersRedisUrl,
 };
 
 export const backendCommand = [

@@ -57,6 +57,9 @@ backend.add(import('@internal/plugin-runbooks-backend'));
 // SLOs, error budgets and burn rates from Prometheus (Sloth recording rules).
 backend.add(import('@internal/plugin-slo-backend'));
 
+// Dramatiq dead letters in Valkey: list, replay and discard (on-call), audited.
+backend.add(import('@internal/plugin-dlq-backend'));
+
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));

@@ -1,0 +1,35 @@
+export interface Config {
+  /** Dead letters of the Dramatiq task queues (plugins/dlq-backend). */
+  deadLetters?: {
+    redis?: {
+      /**
+       * The broker's Valkey/Redis: redis:// or rediss:// (TLS), optionally
+       * with user, password and database, e.g.
+       * rediss://portal:secret@valkey.example:6380/0. Unset: the routes
+       * answer 503 "dead letters are not configured".
+       * @visibility secret
+       */
+      url?: string;
+      /** How long to wait for a connection before answering 503 (2000 ms). */
+      connectTimeoutMs?: number;
+      /** How long one command may take before answering 503 (2000 ms). */
+      commandTimeoutMs?: number;
+    };
+    dramatiq?: {
+      /** Dramatiq's key namespace (`dramatiq`). */
+      namespace?: string;
+      /** Queues whose dead letters are read ([critical, high, default, low, scheduled]). */
+      queues?: string[];
+      /** Dramatiq's dead_message_ttl: dead letters are deleted after it (604800000 ms, 7 days). */
+      deadMessageTtlMs?: number;
+    };
+    /**
+     * Links shown on each dead letter. The template may contain {messageId},
+     * {actor} and {queue}; only http(s) URLs.
+     */
+    links?: Array<{
+      title: string;
+      urlTemplate: string;
+    }>;
+  };
+}

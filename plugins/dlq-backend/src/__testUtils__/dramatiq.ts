@@ -1,0 +1,195 @@
+/**
+ * Real Redis for the tests, and dead letters written exactly as Dramatiq's
+ * Redis broker writes them (dispatch.lua): the shared test Redis of
+ * scripts/services.sh (LOCALPLUS_REDIS_URL), and a private redis-server
+ * that a test can stop and start.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import net from 'node:net';
+import Redis from 'ioredis';
+
+export const redisUrl = process.env.LOCALPLUS_REDIS_URL;
+if (!redisUrl && process.env.LOCALPLUS_REQUIRE_SERVICES) {
+  // In CI (scripts/test.sh) a missing Redis fails the run; it never skips.
+  throw new Error(
+    'LOCALPLUS_REDIS_URL is not set: run scripts/services.sh start',
+  );
+}
+export const describeWithRedis = redisUrl ? describe : describe.skip;
+
+/** A key namespace nobody else uses on the shared Redis. */
+export const uniqueNamespace = () =>
+  `dramatiq_test_${process.pid}_${randomBytes(3).toString('hex')}`;
+
+/** Deletes every key of a namespace, in SCAN batches. */
+export async function deleteNamespace(redis: Redis, namespace: string) {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(
+      cursor,
+      'MATCH',
+      `${namespace}:*`,
+      'COUNT',
+      1000,
+    );
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+/** Dramatiq's Message.asdict(), as its JSON encoder writes it. */
+export type DramatiqMessageJson = {
+  queue_name: string;
+  actor_name: string;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+  options: Record<string, unknown> & { redis_message_id: string };
+  message_id: string;
+  message_timestamp: number;
+};
+
+export function dramatiqMessage(fields: {
+  queue: string;
+  actor: string;
+  args?: unknown[];
+  kwargs?: Record<string, unknown>;
+  retries?: number;
+  traceback?: string;
+  enqueuedAt?: number;
+  options?: Record<string, unknown>;
+}): DramatiqMessageJson {
+  return {
+    queue_name: fields.queue,
+    actor_name: fields.actor,
+    args: fields.args ?? [],
+    kwargs: fields.kwargs ?? {},
+    options: {
+      redis_message_id: randomUUID(),
+      retries: fields.retries ?? 5,
+      traceback:
+        fields.traceback ??
+        'Traceback (most recent call last):\n  File "/app/worker.py", line 1, in run\npsycopg.OperationalError: connection failed',
+      ...fields.options,
+    },
+    message_id: randomUUID(),
+    message_timestamp: fields.enqueuedAt ?? Date.now() - 3_600_000,
+  };
+}
+
+/** The canonical queue of a message: without Dramatiq's `.DQ` (delayed) suffix. */
+const canonical = (queueName: string) => queueName.replace(/\.(DQ|XQ)$/, '');
+
+/** What dispatch.lua's `enqueue` does: HSET <q>.msgs, RPUSH <q>. */
+export async function dramatiqEnqueue(
+  redis: Redis,
+  namespace: string,
+  message: DramatiqMessageJson,
+) {
+  const queue = `${namespace}:${message.queue_name}`;
+  const id = message.options.redis_message_id;
+  await redis.hset(`${queue}.msgs`, id, JSON.stringify(message));
+  await redis.rpush(queue, id);
+}
+
+/**
+ * What dispatch.lua's `nack` does once a message has exhausted its
+ * retries: HSET <q>.XQ.msgs, ZADD <q>.XQ with the time in ms. `raw` stores
+ * something other than the message's JSON (a truncated write).
+ */
+export async function dramatiqNack(
+  redis: Redis,
+  namespace: string,
+  message: DramatiqMessageJson,
+  deadLetteredAt: number,
+  raw?: string,
+): Promise<string> {
+  const xq = `${namespace}:${canonical(message.queue_name)}.XQ`;
+  const id = message.options.redis_message_id;
+  await redis.hset(`${xq}.msgs`, id, raw ?? JSON.stringify(message));
+  await redis.zadd(xq, deadLetteredAt, id);
+  return id;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntil(check: () => Promise<boolean>, what: string) {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise(r => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting until ${what}`);
+}
+
+const accepts = (port: number) =>
+  new Promise<boolean>(resolve => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+/**
+ * A redis-server of this test alone (Debian's), without persistence, on a
+ * free port, so that it can be stopped, frozen and started again.
+ */
+export class PrivateRedis {
+  port = 0;
+  private process?: ChildProcess;
+
+  get url() {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start() {
+    if (!this.port) this.port = await freePort();
+    this.process = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ],
+      { stdio: 'ignore' },
+    );
+    const port = this.port;
+    await waitUntil(() => accepts(port), `redis-server listens on ${port}`);
+  }
+
+  async stop() {
+    const child = this.process;
+    if (!child || child.exitCode !== null) return;
+    this.process = undefined;
+    const exited = new Promise(resolve => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    const port = this.port;
+    await waitUntil(async () => !(await accepts(port)), `${port} is closed`);
+  }
+
+  /** Still accepts connections, answers nothing (a stuck server). */
+  freeze() {
+    this.process?.kill('SIGSTOP');
+  }
+
+  thaw() {
+    this.process?.kill('SIGCONT');
+  }
+}

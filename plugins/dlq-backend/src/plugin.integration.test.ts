@@ -1,0 +1,788 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  DeadLetter,
+  DeadLetterAction,
+  DeadLetterList,
+} from '@internal/plugin-dlq-common';
+import Redis from 'ioredis';
+import { Knex } from 'knex';
+import request from 'supertest';
+import {
+  deleteNamespace,
+  describeWithRedis,
+  dramatiqEnqueue,
+  dramatiqMessage,
+  DramatiqMessageJson,
+  dramatiqNack,
+  redisUrl,
+  uniqueNamespace,
+} from './__testUtils__/dramatiq';
+import dlqPlugin from './index';
+
+jest.setTimeout(30_000);
+
+const entity = (kind: string, name: string, annotation?: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind,
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: annotation ? { 'local-plus.io/dead-letters': annotation } : {},
+  },
+  spec: { type: 'service', owner: 'group:default/product-team' },
+});
+
+const ENTITIES = [
+  entity('Component', 'svc-ledger', 'dramatiq:ledger.'),
+  entity('Component', 'svc-wallet', 'dramatiq:wallet.'),
+  entity('Resource', 'dramatiq-dead-letter', 'dramatiq:*'),
+  entity('Component', 'svc-merchant'),
+  entity('Component', 'svc-typo', 'ledger'),
+];
+const LEDGER = 'component:default/svc-ledger';
+const WALLET = 'component:default/svc-wallet';
+const PLATFORM = 'resource:default/dramatiq-dead-letter';
+
+// Who may do what, as the role policy grants it: on-call everything,
+// developers read only, strangers nothing.
+const ONCALL = 'user:default/julien.lefevre';
+const DEVELOPER = 'user:default/dev';
+const STRANGER = 'user:default/stranger';
+const GRANTS: Record<string, string[]> = {
+  [ONCALL]: ['dlq.message.read', 'dlq.message.replay', 'dlq.message.discard'],
+  [DEVELOPER]: ['dlq.message.read'],
+};
+
+const MINUTE = 60_000;
+const WEEK = 7 * 24 * 60 * MINUTE;
+
+describeWithRedis('the dead-letter plugin against a real Redis', () => {
+  // A database the test closes (the default one keeps the worker alive).
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const namespace = uniqueNamespace();
+  const now = Date.now();
+  let redis: Redis;
+  let backend: TestBackend;
+  const auditor = mockServices.auditor.mock();
+  const logger = mockServices.logger.mock();
+  let knex: Knex;
+  let events: { success: jest.Mock; fail: jest.Mock }[] = [];
+  // The fixture's dead letters, by name.
+  let dl: Record<string, { id: string; message: DramatiqMessageJson }>;
+
+  const as = (user: string) => mockCredentials.user.header(user);
+  const get = (path: string, user = ONCALL) =>
+    request(backend.server).get(path).set('Authorization', as(user));
+  const post = (path: string, body: object, user = ONCALL) =>
+    request(backend.server)
+      .post(path)
+      .set('Authorization', as(user))
+      .send(body);
+  const list = async (ref: string, query = '') => {
+    const res = await get(
+      `/api/dlq/dead-letters?entityRef=${encodeURIComponent(ref)}${query}`,
+    );
+    expect(res.status).toBe(200);
+    return res.body as DeadLetterList;
+  };
+  const xq = (queue: string) => `${namespace}:${queue}.XQ`;
+
+  beforeAll(async () => {
+    redis = new Redis(redisUrl!);
+    knex = await databases.init('SQLITE_3');
+    auditor.createEvent.mockImplementation(async () => {
+      const event = { success: jest.fn(), fail: jest.fn() };
+      events.push(event);
+      return event;
+    });
+    backend = await startTestBackend({
+      features: [
+        dlqPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            deadLetters: {
+              redis: { url: redisUrl! },
+              dramatiq: { namespace },
+              links: [
+                {
+                  title: 'Sentry',
+                  urlTemplate:
+                    'https://sentry.example/issues/?query=message_id%3A{messageId}',
+                },
+                {
+                  title: 'Loki',
+                  urlTemplate:
+                    'https://grafana.example/explore?q={actor}&queue={queue}',
+                },
+              ],
+            },
+          },
+        }),
+        catalogServiceMock.factory({ entities: ENTITIES }),
+        mockServices.permissions.mock({
+          authorize: async (requests, options) => {
+            const user = (options.credentials.principal as any).userEntityRef;
+            return requests.map(r => ({
+              result: (GRANTS[user] ?? []).includes((r as any).permission.name)
+                ? AuthorizeResult.ALLOW
+                : AuthorizeResult.DENY,
+            }));
+          },
+        }).factory,
+        auditor.factory,
+        mockServices.database.factory({ knex }),
+        logger.factory,
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    if (redis) {
+      await deleteNamespace(redis, namespace);
+      redis.disconnect();
+    }
+  });
+
+  beforeEach(async () => {
+    await deleteNamespace(redis, namespace);
+    events = [];
+    auditor.createEvent.mockClear();
+    const nack = async (
+      name: string,
+      fields: Parameters<typeof dramatiqMessage>[0],
+      minutesAgo: number,
+      raw?: string,
+    ) => {
+      const message = dramatiqMessage(fields);
+      const id = await dramatiqNack(
+        redis,
+        namespace,
+        message,
+        now - minutesAgo * MINUTE,
+        raw,
+      );
+      dl[name] = { id, message };
+    };
+    dl = {};
+    await nack(
+      'rollback1',
+      {
+        queue: 'critical',
+        actor: 'ledger.rollback_transaction',
+        args: ['5b0c2a4e'],
+        kwargs: { reason: 'burn_failed' },
+        retries: 5,
+        enqueuedAt: now - 80 * MINUTE,
+      },
+      42,
+    );
+    await nack(
+      'rollback2',
+      { queue: 'critical', actor: 'ledger.rollback_transaction' },
+      40,
+    );
+    await nack(
+      'fraud',
+      { queue: 'critical', actor: 'ledger.raise_fraud_alert' },
+      95,
+    );
+    // A delayed message (queue_name ends in .DQ, options.eta) that died.
+    await nack(
+      'delayed',
+      {
+        queue: 'default.DQ',
+        actor: 'ledger.reconcile_day',
+        options: { eta: now - 200 * MINUTE },
+      },
+      120,
+    );
+    for (let i = 0; i < 3; i++) {
+      await nack(
+        `wallet${i}`,
+        { queue: 'high', actor: 'wallet.publish_balance_updated' },
+        10 + i,
+      );
+    }
+    // An actor whose name merely starts like ledger's: not ledger's.
+    await nack('ledgerish', { queue: 'low', actor: 'ledgerx.export' }, 5);
+    // What a truncated write leaves, and JSON that is not a message.
+    await nack(
+      'truncated',
+      { queue: 'default', actor: 'unknown' },
+      300,
+      '{"queue_name": "default", "actor_na',
+    );
+    await nack('notAMessage', { queue: 'low', actor: 'x' }, 1, '{"hi": 1}');
+  });
+
+  describe('GET /dead-letters', () => {
+    it("lists a service's dead letters only, newest first, with depth per queue", async () => {
+      const body = await list(LEDGER);
+      expect(body.entityRef).toBe(LEDGER);
+      expect(body.source).toBe('dramatiq:ledger.');
+      expect(body.items.map(i => i.key)).toEqual([
+        dl.rollback2.id,
+        dl.rollback1.id,
+        dl.fraud.id,
+        dl.delayed.id,
+      ]);
+      expect(body.total).toBe(4);
+      expect(body.limit).toBe(200);
+      expect(body.queues).toEqual([
+        {
+          queue: 'critical',
+          depth: 3,
+          oldestDeadLetteredAt: new Date(now - 95 * MINUTE).toISOString(),
+        },
+        { queue: 'high', depth: 0 },
+        {
+          queue: 'default',
+          depth: 1,
+          oldestDeadLetteredAt: new Date(now - 120 * MINUTE).toISOString(),
+        },
+        { queue: 'low', depth: 0 },
+        { queue: 'scheduled', depth: 0 },
+      ]);
+    });
+
+    it('shows what on-call needs to decide: actor, queue, attempts, times, arguments, trace and links', async () => {
+      const body = await list(LEDGER);
+      const item = body.items.find(i => i.key === dl.rollback1.id)!;
+      const messageId = dl.rollback1.message.message_id;
+      expect(item).toEqual<DeadLetter>({
+        queue: 'critical',
+        key: dl.rollback1.id,
+        messageId,
+        actor: 'ledger.rollback_transaction',
+        args: ['5b0c2a4e'],
+        kwargs: { reason: 'burn_failed' },
+        retries: 5,
+        traceback: expect.stringContaining('psycopg.OperationalError'),
+        enqueuedAt: new Date(now - 80 * MINUTE).toISOString(),
+        deadLetteredAt: new Date(now - 42 * MINUTE).toISOString(),
+        expiresAt: new Date(now - 42 * MINUTE + WEEK).toISOString(),
+        links: [
+          {
+            title: 'Sentry',
+            url: `https://sentry.example/issues/?query=message_id%3A${messageId}`,
+          },
+          {
+            title: 'Loki',
+            url: 'https://grafana.example/explore?q=ledger.rollback_transaction&queue=critical',
+          },
+        ],
+      });
+      // The delayed one is listed under its canonical queue.
+      expect(body.items.find(i => i.key === dl.delayed.id)!.queue).toBe(
+        'default',
+      );
+    });
+
+    it('keeps the newest up to the limit, and counts them all', async () => {
+      const body = await list(LEDGER, '&limit=2');
+      expect(body.items.map(i => i.key)).toEqual([
+        dl.rollback2.id,
+        dl.rollback1.id,
+      ]);
+      expect(body.total).toBe(4);
+      expect(body.limit).toBe(2);
+    });
+
+    it('shows every dead letter on the platform view, unreadable ones included', async () => {
+      // A set member whose message is gone from the hash.
+      await redis.zadd(xq('scheduled'), now - 7 * MINUTE, 'orphan-1');
+      const body = await list(PLATFORM);
+      expect(body.total).toBe(11);
+      expect(body.items).toHaveLength(11);
+      expect(
+        Object.fromEntries(body.queues.map(q => [q.queue, q.depth])),
+      ).toEqual({ critical: 3, high: 3, default: 2, low: 2, scheduled: 1 });
+      // Newest first across queues.
+      const times = body.items.map(i => i.deadLetteredAt);
+      expect([...times].sort().reverse()).toEqual(times);
+
+      const byKey = new Map(body.items.map(i => [i.key, i]));
+      expect(byKey.get(dl.truncated.id)).toEqual({
+        queue: 'default',
+        key: dl.truncated.id,
+        deadLetteredAt: new Date(now - 300 * MINUTE).toISOString(),
+        expiresAt: new Date(now - 300 * MINUTE + WEEK).toISOString(),
+        links: [],
+        unreadable: expect.stringMatching(/^not JSON \(/),
+      });
+      expect(byKey.get(dl.notAMessage.id)!.unreadable).toMatch(
+        /^not a Dramatiq message \(queue_name: /,
+      );
+      expect(byKey.get('orphan-1')!.unreadable).toBe(
+        `the message is missing from ${namespace}:scheduled.XQ.msgs`,
+      );
+      // A service never sees them.
+      const wallet = await list(WALLET);
+      expect(wallet.items.every(i => !i.unreadable)).toBe(true);
+      expect(wallet.total).toBe(3);
+    });
+
+    it('answers 404 for an entity without the annotation or not in the catalog', async () => {
+      const none = await get(
+        '/api/dlq/dead-letters?entityRef=component:default/svc-merchant',
+      );
+      expect(none.status).toBe(404);
+      expect(none.body.error.message).toBe(
+        'component:default/svc-merchant has no dead-letter source (annotation local-plus.io/dead-letters)',
+      );
+      const missing = await get(
+        '/api/dlq/dead-letters?entityRef=component:default/svc-nope',
+      );
+      expect(missing.status).toBe(404);
+    });
+
+    it('answers 400 with the reason for a malformed annotation or query', async () => {
+      const typo = await get(
+        '/api/dlq/dead-letters?entityRef=component:default/svc-typo',
+      );
+      expect(typo.status).toBe(400);
+      expect(typo.body.error.message).toContain(
+        'local-plus.io/dead-letters is "ledger"; expected dramatiq:',
+      );
+      for (const [query, message] of [
+        ['', 'Invalid query entityRef: required'],
+        [
+          'entityRef=svc-ledger',
+          'Invalid query entityRef: expected a full entity reference such as component:default/svc-ledger',
+        ],
+        [
+          `entityRef=${LEDGER}&limit=0`,
+          'Invalid query limit: expected a whole number from 1 to 1000',
+        ],
+        [
+          `entityRef=${LEDGER}&limit=5000`,
+          'Invalid query limit: expected a whole number from 1 to 1000',
+        ],
+        [
+          `entityRef=${LEDGER}&page=2`,
+          'Invalid query: Unrecognized key: "page"',
+        ],
+      ]) {
+        const res = await get(`/api/dlq/dead-letters?${query}`);
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toBe(message);
+      }
+    });
+
+    it('answers 403 to a user without dlq.message.read', async () => {
+      const res = await get(
+        `/api/dlq/dead-letters?entityRef=${LEDGER}`,
+        STRANGER,
+      );
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        'You may not read dead letters (permission dlq.message.read)',
+      );
+    });
+  });
+
+  describe('POST /dead-letters/replay', () => {
+    it('puts the message back on its queue with the same message_id and retries reset', async () => {
+      const { id, message } = dl.rollback1;
+      // A task already waiting: the replayed one queues up behind it.
+      const waiting = dramatiqMessage({
+        queue: 'critical',
+        actor: 'ledger.rollback_transaction',
+      });
+      await dramatiqEnqueue(redis, namespace, waiting);
+      const res = await post('/api/dlq/dead-letters/replay', {
+        entityRef: LEDGER,
+        queue: 'critical',
+        key: id,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.replayed).toMatchObject({
+        key: id,
+        queue: 'critical',
+        messageId: message.message_id,
+        actor: 'ledger.rollback_transaction',
+      });
+
+      // Gone from the dead letters…
+      expect(await redis.zscore(xq('critical'), id)).toBeNull();
+      expect(await redis.hget(`${xq('critical')}.msgs`, id)).toBeNull();
+      // …and on the queue, as Dramatiq's enqueue leaves a message.
+      const pending = await redis.lrange(`${namespace}:critical`, 0, -1);
+      expect(pending).toHaveLength(2);
+      const [first, newId] = pending;
+      expect(first).toBe(waiting.options.redis_message_id);
+      expect(newId).not.toBe(id);
+      const stored = JSON.parse(
+        (await redis.hget(`${namespace}:critical.msgs`, newId))!,
+      );
+      expect(stored).toEqual({
+        ...message,
+        options: { ...message.options, retries: 0, redis_message_id: newId },
+      });
+
+      // Replayed once only.
+      const again = await post('/api/dlq/dead-letters/replay', {
+        entityRef: LEDGER,
+        queue: 'critical',
+        key: id,
+      });
+      expect(again.status).toBe(404);
+      expect(again.body.error.message).toBe(
+        `No dead letter ${id} on queue critical: already replayed or discarded`,
+      );
+      expect(await redis.llen(`${namespace}:critical`)).toBe(2);
+    });
+
+    it('replays once when two people click at the same time', async () => {
+      const body = { entityRef: LEDGER, queue: 'critical', key: dl.fraud.id };
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          post('/api/dlq/dead-letters/replay', body),
+        ),
+      );
+      expect(results.map(r => r.status).sort()).toEqual([
+        200, 404, 404, 404, 404,
+      ]);
+      expect(await redis.llen(`${namespace}:critical`)).toBe(1);
+    });
+
+    it('puts a delayed message on its canonical queue, to run now', async () => {
+      const res = await post('/api/dlq/dead-letters/replay', {
+        entityRef: LEDGER,
+        queue: 'default',
+        key: dl.delayed.id,
+      });
+      expect(res.status).toBe(200);
+      const [newId] = await redis.lrange(`${namespace}:default`, 0, -1);
+      const stored = JSON.parse(
+        (await redis.hget(`${namespace}:default.msgs`, newId))!,
+      );
+      expect(stored.queue_name).toBe('default');
+      expect(stored.options.eta).toBeUndefined();
+      expect(stored.message_id).toBe(dl.delayed.message.message_id);
+      expect(await redis.exists(`${namespace}:default.DQ`)).toBe(0);
+    });
+
+    it("answers 404 for another service's dead letter and leaves it alone", async () => {
+      const res = await post('/api/dlq/dead-letters/replay', {
+        entityRef: LEDGER,
+        queue: 'high',
+        key: dl.wallet0.id,
+      });
+      expect(res.status).toBe(404);
+      expect(res.body.error.message).toBe(
+        `Dead letter ${dl.wallet0.id} on queue high is not one of this entity's (actors ledger.*)`,
+      );
+      // Nor the one of an actor that merely starts alike.
+      const ledgerish = await post('/api/dlq/dead-letters/replay', {
+        entityRef: LEDGER,
+        queue: 'low',
+        key: dl.ledgerish.id,
+      });
+      expect(ledgerish.status).toBe(404);
+      expect(await redis.zscore(xq('high'), dl.wallet0.id)).not.toBeNull();
+      expect(await redis.exists(`${namespace}:high`)).toBe(0);
+    });
+
+    it('answers 403 to a user without dlq.message.replay, and changes nothing', async () => {
+      const res = await post(
+        '/api/dlq/dead-letters/replay',
+        { entityRef: LEDGER, queue: 'critical', key: dl.rollback1.id },
+        DEVELOPER,
+      );
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        'You may not replay dead letters (permission dlq.message.replay)',
+      );
+      expect(
+        await redis.zscore(xq('critical'), dl.rollback1.id),
+      ).not.toBeNull();
+      expect(await redis.exists(`${namespace}:critical`)).toBe(0);
+      // Refused attempts are audited too.
+      expect(events[0].fail).toHaveBeenCalled();
+    });
+
+    it('refuses to replay an unreadable message (discard it instead)', async () => {
+      const res = await post('/api/dlq/dead-letters/replay', {
+        entityRef: PLATFORM,
+        queue: 'default',
+        key: dl.truncated.id,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(
+        /cannot be replayed: not JSON \(.*\)\. Discard it instead\.$/,
+      );
+      expect(await redis.exists(`${namespace}:default`)).toBe(0);
+    });
+
+    it('answers 400 for a malformed body or an unknown queue', async () => {
+      const missing = await post('/api/dlq/dead-letters/replay', {
+        entityRef: LEDGER,
+        queue: 'critical',
+      });
+      expect(missing.status).toBe(400);
+      expect(missing.body.error.message).toMatch(/^Invalid body key: /);
+      const notJson = await request(backend.server)
+        .post('/api/dlq/dead-letters/replay')
+        .set('Authorization', as(ONCALL))
+        .set('Content-Type', 'application/json')
+        .send('{"entityRef": ');
+      expect(notJson.status).toBe(400);
+      const unknown = await post('/api/dlq/dead-letters/replay', {
+        entityRef: LEDGER,
+        queue: 'urgent',
+        key: dl.rollback1.id,
+      });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.message).toBe(
+        'Unknown queue "urgent": the dead-letter queues are critical, high, default, low, scheduled',
+      );
+    });
+  });
+
+  describe('POST /dead-letters/discard', () => {
+    it('needs a reason someone understands later', async () => {
+      for (const reason of [undefined, '', 'dup']) {
+        const res = await post('/api/dlq/dead-letters/discard', {
+          entityRef: WALLET,
+          queue: 'high',
+          key: dl.wallet1.id,
+          reason,
+        });
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(/^Invalid body reason: /);
+      }
+      expect(await redis.zscore(xq('high'), dl.wallet1.id)).not.toBeNull();
+    });
+
+    it('removes the dead letter for good, once', async () => {
+      const body = {
+        entityRef: WALLET,
+        queue: 'high',
+        key: dl.wallet1.id,
+        reason: 'wallet erased (GDPR erasure 2026-11-12), nothing to update',
+      };
+      const res = await post('/api/dlq/dead-letters/discard', body);
+      expect(res.status).toBe(200);
+      expect(res.body.discarded).toMatchObject({
+        key: dl.wallet1.id,
+        actor: 'wallet.publish_balance_updated',
+      });
+      expect(await redis.zscore(xq('high'), dl.wallet1.id)).toBeNull();
+      expect(await redis.hget(`${xq('high')}.msgs`, dl.wallet1.id)).toBeNull();
+      expect(await redis.exists(`${namespace}:high`)).toBe(0);
+      expect((await post('/api/dlq/dead-letters/discard', body)).status).toBe(
+        404,
+      );
+    });
+
+    it('discards an unreadable entry from the platform view only', async () => {
+      const body = {
+        queue: 'default',
+        key: dl.truncated.id,
+        reason: 'truncated write during the 2026-11-20 failover',
+      };
+      const fromService = await post('/api/dlq/dead-letters/discard', {
+        ...body,
+        entityRef: LEDGER,
+      });
+      expect(fromService.status).toBe(404);
+      const res = await post('/api/dlq/dead-letters/discard', {
+        ...body,
+        entityRef: PLATFORM,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.discarded.unreadable).toMatch(/^not JSON/);
+      expect(await redis.zscore(xq('default'), dl.truncated.id)).toBeNull();
+    });
+
+    it('answers 403 to a user without dlq.message.discard, and changes nothing', async () => {
+      const res = await post(
+        '/api/dlq/dead-letters/discard',
+        {
+          entityRef: WALLET,
+          queue: 'high',
+          key: dl.wallet1.id,
+          reason: 'not mine to decide but trying',
+        },
+        DEVELOPER,
+      );
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        'You may not discard dead letters (permission dlq.message.discard)',
+      );
+      expect(await redis.zscore(xq('high'), dl.wallet1.id)).not.toBeNull();
+    });
+  });
+
+  describe('the audit trail', () => {
+    it('records who replayed and discarded what, when and why', async () => {
+      const before = Date.now();
+      expect(
+        (
+          await post('/api/dlq/dead-letters/replay', {
+            entityRef: LEDGER,
+            queue: 'critical',
+            key: dl.rollback1.id,
+          })
+        ).status,
+      ).toBe(200);
+      // A ledger task discarded from the platform view.
+      expect(
+        (
+          await post('/api/dlq/dead-letters/discard', {
+            entityRef: PLATFORM,
+            queue: 'critical',
+            key: dl.fraud.id,
+            reason: 'resolved by hand: fraud case FR-1182 reviewed',
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        (
+          await post('/api/dlq/dead-letters/discard', {
+            entityRef: WALLET,
+            queue: 'high',
+            key: dl.wallet2.id,
+            reason: '  superseded by balance version 52  ',
+          })
+        ).status,
+      ).toBe(200);
+
+      // Only this test's rows (earlier tests acted too).
+      const mine = (items: DeadLetterAction[]) =>
+        items.filter(i => Object.values(dl).some(d => d.id === i.key));
+      const ledger = await get(`/api/dlq/actions?entityRef=${LEDGER}`);
+      expect(ledger.status).toBe(200);
+      expect(mine(ledger.body.items)).toEqual([
+        {
+          id: expect.any(Number),
+          action: 'discard',
+          entityRef: PLATFORM,
+          queue: 'critical',
+          key: dl.fraud.id,
+          messageId: dl.fraud.message.message_id,
+          actor: 'ledger.raise_fraud_alert',
+          reason: 'resolved by hand: fraud case FR-1182 reviewed',
+          by: ONCALL,
+          at: expect.any(String),
+        },
+        {
+          id: expect.any(Number),
+          action: 'replay',
+          entityRef: LEDGER,
+          queue: 'critical',
+          key: dl.rollback1.id,
+          messageId: dl.rollback1.message.message_id,
+          actor: 'ledger.rollback_transaction',
+          by: ONCALL,
+          at: expect.any(String),
+        },
+      ]);
+      const at = Date.parse(mine(ledger.body.items)[1].at);
+      expect(at).toBeGreaterThanOrEqual(before - 1000);
+      expect(at).toBeLessThanOrEqual(Date.now() + 1000);
+
+      const wallet = await get(`/api/dlq/actions?entityRef=${WALLET}`);
+      expect(mine(wallet.body.items).map(i => i.reason)).toEqual([
+        'superseded by balance version 52',
+      ]);
+      // The platform sees everything, newest first; limit applies.
+      const all = await get(`/api/dlq/actions?entityRef=${PLATFORM}&limit=2`);
+      expect(all.body.items.map((i: any) => i.key)).toEqual([
+        dl.wallet2.id,
+        dl.fraud.id,
+      ]);
+      // Readable by anyone with dlq.message.read, no one else.
+      expect(
+        (await get(`/api/dlq/actions?entityRef=${LEDGER}`, DEVELOPER)).status,
+      ).toBe(200);
+      expect(
+        (await get(`/api/dlq/actions?entityRef=${LEDGER}`, STRANGER)).status,
+      ).toBe(403);
+    });
+
+    it('still says the replay happened when the row cannot be written, and logs it', async () => {
+      await knex.schema.renameTable('dlq_actions', 'dlq_actions_away');
+      try {
+        const res = await post('/api/dlq/dead-letters/replay', {
+          entityRef: LEDGER,
+          queue: 'critical',
+          key: dl.rollback1.id,
+        });
+        expect(res.status).toBe(200);
+        expect(res.body.replayed.key).toBe(dl.rollback1.id);
+      } finally {
+        await knex.schema.renameTable('dlq_actions_away', 'dlq_actions');
+      }
+      expect(await redis.llen(`${namespace}:critical`)).toBe(1);
+      expect(logger.error).toHaveBeenCalledWith(
+        expect.stringContaining(
+          `Could not write the replay of dead letter ${dl.rollback1.id} to dlq_actions`,
+        ),
+      );
+    });
+
+    it('sends each action to the auditor', async () => {
+      await post('/api/dlq/dead-letters/replay', {
+        entityRef: LEDGER,
+        queue: 'critical',
+        key: dl.rollback2.id,
+      });
+      expect(auditor.createEvent).toHaveBeenCalledWith(
+        expect.objectContaining({
+          eventId: 'dead-letter-replay',
+          severityLevel: 'medium',
+        }),
+      );
+      expect(events[0].success).toHaveBeenCalledWith({
+        meta: {
+          entityRef: LEDGER,
+          queue: 'critical',
+          key: dl.rollback2.id,
+          messageId: dl.rollback2.message.message_id,
+          actor: 'ledger.rollback_transaction',
+        },
+      });
+      // A second attempt fails, and says so.
+      await post('/api/dlq/dead-letters/replay', {
+        entityRef: LEDGER,
+        queue: 'critical',
+        key: dl.rollback2.id,
+      });
+      expect(events[1].fail).toHaveBeenCalledWith(
+        expect.objectContaining({
+          error: expect.objectContaining({ name: 'NotFoundError' }),
+        }),
+      );
+    });
+  });
+
+  describe.each([
+    ['get', `/api/dlq/dead-letters?entityRef=${LEDGER}`],
+    ['get', `/api/dlq/actions?entityRef=${LEDGER}`],
+    ['post', '/api/dlq/dead-letters/replay'],
+    ['post', '/api/dlq/dead-letters/discard'],
+  ] as const)('%s %s', (method, path) => {
+    it('answers 401 without a user token', async () => {
+      const res = await request(backend.server)
+        [method](path)
+        .set('Authorization', mockCredentials.none.header())
+        .send({ entityRef: LEDGER, queue: 'critical', key: dl.rollback1.id });
+      expect(res.status).toBe(401);
+      expect(
+        await redis.zscore(xq('critical'), dl.rollback1.id),
+      ).not.toBeNull();
+    });
+  });
+});

@@ -1,0 +1,76 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { dlqPermissions } from '@internal/plugin-dlq-common';
+import { readDeadLettersConfig, redactUrl } from './config';
+import { createRouter } from './router';
+import { ActionLog } from './services/ActionLog';
+import { DramatiqDeadLetters } from './services/DramatiqDeadLetters';
+import { ValkeyConnection } from './services/ValkeyConnection';
+
+/**
+ * Dead letters of the Dramatiq task queues, from the broker's Valkey: list
+ * them per entity, replay or discard them (declared permissions, checked
+ * against the user), with an audit trail in the plugin's database.
+ *
+ * @public
+ */
+export const dlqPlugin = createBackendPlugin({
+  pluginId: 'dlq',
+  register(env) {
+    env.registerInit({
+      deps: {
+        httpAuth: coreServices.httpAuth,
+        httpRouter: coreServices.httpRouter,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+      },
+      async init(deps) {
+        const { config, logger, lifecycle } = deps;
+        deps.permissionsRegistry.addPermissions(dlqPermissions);
+        const settings = readDeadLettersConfig(config);
+
+        let deadLetters: DramatiqDeadLetters | undefined;
+        if (settings.redis) {
+          const connection = new ValkeyConnection({
+            ...settings.redis,
+            logger,
+          });
+          lifecycle.addShutdownHook(() => connection.close());
+          deadLetters = new DramatiqDeadLetters({
+            connection,
+            namespace: settings.namespace,
+            queues: settings.queues,
+            deadMessageTtlMs: settings.deadMessageTtlMs,
+            links: settings.links,
+          });
+          logger.info(
+            `Dead letters from ${redactUrl(settings.redis.url)}, keys ${
+              settings.namespace
+            }:<queue>.XQ for ${settings.queues.join(', ')}`,
+          );
+        } else {
+          logger.warn(
+            'deadLetters.redis.url is not set: the dead-letter routes answer 503 until it is',
+          );
+        }
+
+        deps.httpRouter.use(
+          await createRouter({
+            ...deps,
+            actions: await ActionLog.create(deps.database),
+            deadLetters,
+          }),
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,394 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  DeadLetter,
+  DeadLetterList,
+  DeadLetterQueueDepth,
+  DeadLetterSource,
+} from '@internal/plugin-dlq-common';
+import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { LinkTemplate } from '../config';
+import {
+  belongsTo,
+  isoFromMs,
+  parseStoredMessage,
+  replayedMessage,
+  toDeadLetter,
+} from './dramatiqMessage';
+import { ValkeyConnection } from './ValkeyConnection';
+
+/**
+ * Replay, as one step: claim the dead letter (ZREM succeeds for one caller
+ * only), drop its message, then enqueue the new message the way Dramatiq's
+ * `enqueue` does (HSET <q>.msgs, RPUSH <q>).
+ * KEYS: <q>.XQ, <q>.XQ.msgs, <q>, <q>.msgs; ARGV: dead letter id, new id, new JSON.
+ */
+const REPLAY_LUA = `
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then
+  return 0
+end
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
+redis.call('RPUSH', KEYS[3], ARGV[2])
+return 1
+`;
+
+/** Discard, as one step. KEYS: <q>.XQ, <q>.XQ.msgs; ARGV: dead letter id. */
+const DISCARD_LUA = `
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then
+  return 0
+end
+redis.call('HDEL', KEYS[2], ARGV[1])
+return 1
+`;
+
+type DeadLetterCommands = {
+  dlqReplay(
+    xq: string,
+    xqMsgs: string,
+    queue: string,
+    queueMsgs: string,
+    key: string,
+    newKey: string,
+    message: string,
+  ): Promise<number>;
+  dlqDiscard(xq: string, xqMsgs: string, key: string): Promise<number>;
+};
+
+/** ZRANGE and HMGET sizes: a queue may hold thousands of dead letters. */
+const RANGE_BATCH = 1000;
+const HMGET_BATCH = 500;
+/** Dead letters whose actor is remembered (their ids are never reused). */
+const MAX_REMEMBERED_ACTORS = 100_000;
+
+type Entry = { queue: string; key: string; score: number };
+
+export interface DramatiqDeadLettersOptions {
+  connection: ValkeyConnection;
+  namespace: string;
+  queues: string[];
+  deadMessageTtlMs: number;
+  links: LinkTemplate[];
+}
+
+/**
+ * Dramatiq's dead letters in its Redis broker's own layout: for a queue q,
+ * the sorted set `<ns>:q.XQ` (redis message id, scored by dead-letter time
+ * in ms) and the hash `<ns>:q.XQ.msgs` (id → message JSON).
+ */
+export class DramatiqDeadLetters {
+  private readonly connection: ValkeyConnection;
+  private readonly options: DramatiqDeadLettersOptions;
+  /**
+   * `queue\nkey` → actor (null: the stored message is unreadable). Filtering
+   * a service's dead letters needs every message's actor; a dead letter's
+   * message never changes, so each one is read once, not on every listing.
+   */
+  private readonly actors = new Map<string, string | null>();
+
+  constructor(options: DramatiqDeadLettersOptions) {
+    this.options = options;
+    this.connection = options.connection;
+    this.connection.redis.defineCommand('dlqReplay', {
+      numberOfKeys: 4,
+      lua: REPLAY_LUA,
+    });
+    this.connection.redis.defineCommand('dlqDiscard', {
+      numberOfKeys: 2,
+      lua: DISCARD_LUA,
+    });
+  }
+
+  private keys(queue: string) {
+    const base = `${this.options.namespace}:${queue}`;
+    return {
+      queue: base,
+      msgs: `${base}.msgs`,
+      xq: `${base}.XQ`,
+      xqMsgs: `${base}.XQ.msgs`,
+    };
+  }
+
+  /** The source's dead letters: depth per queue and the newest `limit`. */
+  async list(
+    source: DeadLetterSource,
+    limit: number,
+  ): Promise<Pick<DeadLetterList, 'queues' | 'items' | 'total'>> {
+    return this.connection.run(async redis => {
+      const { queues, entries } = source.actorPrefix
+        ? await this.entriesOfActors(redis, source)
+        : await this.newestOfAll(redis, limit);
+      const order = new Map(this.options.queues.map((q, i) => [q, i]));
+      entries.sort(
+        (a, b) =>
+          b.score - a.score ||
+          order.get(a.queue)! - order.get(b.queue)! ||
+          a.key.localeCompare(b.key),
+      );
+      const items = (await this.read(redis, entries.slice(0, limit))).filter(
+        // Removed between the two reads (a replay, Dramatiq's clean-up):
+        // on a service's page it is simply gone.
+        item => !source.actorPrefix || belongsTo(source, item.actor),
+      );
+      return {
+        queues,
+        items,
+        total: queues.reduce((sum, q) => sum + q.depth, 0),
+      };
+    });
+  }
+
+  /** Every dead letter: depths from ZCARD, and only the newest are read. */
+  private async newestOfAll(redis: Redis, limit: number) {
+    const perQueue = await Promise.all(
+      this.options.queues.map(async queue => {
+        const { xq } = this.keys(queue);
+        const [depth, oldest, newest] = await Promise.all([
+          redis.zcard(xq),
+          redis.zrange(xq, 0, 0, 'WITHSCORES'),
+          redis.zrange(xq, 0, limit - 1, 'REV', 'WITHSCORES'),
+        ]);
+        const entries = pairs(newest).map(([key, score]) => ({
+          queue,
+          key,
+          score,
+        }));
+        const depthOf: DeadLetterQueueDepth = {
+          queue,
+          depth,
+          oldestDeadLetteredAt: oldest.length
+            ? isoFromMs(Number(oldest[1]))
+            : undefined,
+        };
+        return { depthOf, entries };
+      }),
+    );
+    return {
+      queues: perQueue.map(p => p.depthOf),
+      entries: perQueue.flatMap(p => p.entries),
+    };
+  }
+
+  /** The dead letters of one actor prefix: every message's actor is needed. */
+  private async entriesOfActors(redis: Redis, source: DeadLetterSource) {
+    const queues: DeadLetterQueueDepth[] = [];
+    const entries: Entry[] = [];
+    for (const queue of this.options.queues) {
+      const all = await this.scan(redis, queue);
+      const actors = await this.actorsOf(
+        redis,
+        queue,
+        all.map(e => e.key),
+      );
+      // Newest first, so the last one is the oldest.
+      const mine = all.filter(e => belongsTo(source, actors.get(e.key)));
+      queues.push({
+        queue,
+        depth: mine.length,
+        oldestDeadLetteredAt: mine.length
+          ? isoFromMs(mine[mine.length - 1].score)
+          : undefined,
+      });
+      entries.push(...mine);
+    }
+    return { queues, entries };
+  }
+
+  /** All of a queue's dead letters, newest first, in batches. */
+  private async scan(redis: Redis, queue: string): Promise<Entry[]> {
+    const { xq } = this.keys(queue);
+    const seen = new Set<string>();
+    const entries: Entry[] = [];
+    for (let start = 0; ; start += RANGE_BATCH) {
+      const batch = pairs(
+        await redis.zrange(
+          xq,
+          start,
+          start + RANGE_BATCH - 1,
+          'REV',
+          'WITHSCORES',
+        ),
+      );
+      for (const [key, score] of batch) {
+        // Entries added or removed meanwhile shift the ranks: no duplicates.
+        if (seen.has(key)) continue;
+        seen.add(key);
+        entries.push({ queue, key, score });
+      }
+      if (batch.length < RANGE_BATCH) return entries;
+    }
+  }
+
+  /** The actor of each key (undefined: unreadable or missing). */
+  private async actorsOf(
+    redis: Redis,
+    queue: string,
+    keys: string[],
+  ): Promise<Map<string, string | undefined>> {
+    const { xqMsgs } = this.keys(queue);
+    const result = new Map<string, string | undefined>();
+    const unknown: string[] = [];
+    for (const key of keys) {
+      const known = this.actors.get(`${queue}\n${key}`);
+      if (known === undefined) unknown.push(key);
+      else result.set(key, known ?? undefined);
+    }
+    for (let i = 0; i < unknown.length; i += HMGET_BATCH) {
+      const batch = unknown.slice(i, i + HMGET_BATCH);
+      const raws = await redis.hmget(xqMsgs, ...batch);
+      batch.forEach((key, j) => {
+        const raw = raws[j];
+        const stored = parseStoredMessage(raw, xqMsgs);
+        const actor = 'message' in stored ? stored.message.actor_name : null;
+        // A missing message may be a race with a discard: not remembered.
+        if (raw !== null) this.remember(queue, key, actor);
+        result.set(key, actor ?? undefined);
+      });
+    }
+    return result;
+  }
+
+  private remember(queue: string, key: string, actor: string | null) {
+    if (this.actors.size >= MAX_REMEMBERED_ACTORS) {
+      // Forget the oldest tenth (a Map iterates in insertion order).
+      let n = MAX_REMEMBERED_ACTORS / 10;
+      for (const k of this.actors.keys()) {
+        this.actors.delete(k);
+        if (--n === 0) break;
+      }
+    }
+    this.actors.set(`${queue}\n${key}`, actor);
+  }
+
+  /** The full dead letters of some entries, in their order. */
+  private async read(redis: Redis, entries: Entry[]): Promise<DeadLetter[]> {
+    const raw = new Map<Entry, string | null>();
+    const byQueue = new Map<string, Entry[]>();
+    for (const e of entries) {
+      byQueue.set(e.queue, [...(byQueue.get(e.queue) ?? []), e]);
+    }
+    await Promise.all(
+      [...byQueue].map(async ([queue, list]) => {
+        const { xqMsgs } = this.keys(queue);
+        for (let i = 0; i < list.length; i += HMGET_BATCH) {
+          const batch = list.slice(i, i + HMGET_BATCH);
+          const values = await redis.hmget(xqMsgs, ...batch.map(e => e.key));
+          batch.forEach((e, j) => raw.set(e, values[j]));
+        }
+      }),
+    );
+    return entries.map(e => this.toDeadLetter(e, raw.get(e) ?? null));
+  }
+
+  private toDeadLetter(e: Entry, raw: string | null): DeadLetter {
+    return toDeadLetter({
+      ...e,
+      stored: parseStoredMessage(raw, this.keys(e.queue).xqMsgs),
+      deadMessageTtlMs: this.options.deadMessageTtlMs,
+      links: this.options.links,
+    });
+  }
+
+  private checkQueue(queue: string) {
+    if (!this.options.queues.includes(queue)) {
+      throw new InputError(
+        `Unknown queue "${queue}": the dead-letter queues are ${this.options.queues.join(
+          ', ',
+        )}`,
+      );
+    }
+  }
+
+  /** One dead letter of the source, or a 404 that says why not. */
+  private async fetchOne(
+    redis: Redis,
+    source: DeadLetterSource,
+    queue: string,
+    key: string,
+  ): Promise<{ letter: DeadLetter; raw: string | null }> {
+    const { xq, xqMsgs } = this.keys(queue);
+    const [score, raw] = await Promise.all([
+      redis.zscore(xq, key),
+      redis.hget(xqMsgs, key),
+    ]);
+    if (score === null) throw gone(queue, key);
+    const letter = this.toDeadLetter({ queue, key, score: Number(score) }, raw);
+    // The page of one service must not act on another service's tasks.
+    if (!belongsTo(source, letter.actor)) {
+      throw new NotFoundError(
+        `Dead letter ${key} on queue ${queue} is not one of this entity's (actors ${source.actorPrefix}*)`,
+      );
+    }
+    return { letter, raw };
+  }
+
+  /**
+   * Puts a dead letter back on its queue (same message_id, retries reset,
+   * new broker id) and removes it from the dead letters, atomically.
+   */
+  async replay(
+    source: DeadLetterSource,
+    queue: string,
+    key: string,
+  ): Promise<DeadLetter> {
+    this.checkQueue(queue);
+    return this.connection.run(async redis => {
+      const { letter, raw } = await this.fetchOne(redis, source, queue, key);
+      if (letter.unreadable || raw === null) {
+        throw new InputError(
+          `Dead letter ${key} on queue ${queue} cannot be replayed: ${letter.unreadable}. Discard it instead.`,
+        );
+      }
+      const k = this.keys(queue);
+      const newKey = randomUUID();
+      const done = await (redis as Redis & DeadLetterCommands).dlqReplay(
+        k.xq,
+        k.xqMsgs,
+        k.queue,
+        k.msgs,
+        key,
+        newKey,
+        replayedMessage(raw, queue, newKey),
+      );
+      if (done !== 1) throw gone(queue, key);
+      this.actors.delete(`${queue}\n${key}`);
+      return letter;
+    });
+  }
+
+  /** Removes a dead letter for good, atomically. */
+  async discard(
+    source: DeadLetterSource,
+    queue: string,
+    key: string,
+  ): Promise<DeadLetter> {
+    this.checkQueue(queue);
+    return this.connection.run(async redis => {
+      const { letter } = await this.fetchOne(redis, source, queue, key);
+      const k = this.keys(queue);
+      const done = await (redis as Redis & DeadLetterCommands).dlqDiscard(
+        k.xq,
+        k.xqMsgs,
+        key,
+      );
+      if (done !== 1) throw gone(queue, key);
+      this.actors.delete(`${queue}\n${key}`);
+      return letter;
+    });
+  }
+}
+
+function gone(queue: string, key: string) {
+  return new NotFoundError(
+    `No dead letter ${key} on queue ${queue}: already replayed or discarded`,
+  );
+}
+
+/** [member, score, member, score, …] → [[member, score], …] */
+function pairs(flat: string[]): [string, number][] {
+  const result: [string, number][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    result.push([flat[i], Number(flat[i + 1])]);
+  }
+  return result;
+}

@@ -1,0 +1,100 @@
+import {
+  createApiRef,
+  DiscoveryApi,
+  FetchApi,
+} from '@backstage/frontend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import {
+  DeadLetter,
+  DeadLetterAction,
+  DeadLetterList,
+  DiscardRequest,
+  ReplayRequest,
+} from '@internal/plugin-dlq-common';
+
+export type {
+  DeadLetter,
+  DeadLetterAction,
+  DeadLetterList,
+  DeadLetterQueueDepth,
+  DiscardRequest,
+  ReplayRequest,
+} from '@internal/plugin-dlq-common';
+
+/** The dead-letter backend, as the signed-in user sees it. */
+export interface DlqApi {
+  /** The entity's dead letters, newest first, and the depth of each queue. */
+  getDeadLetters(
+    entityRef: string,
+    options?: { limit?: number },
+  ): Promise<DeadLetterList>;
+  /** Puts one dead letter back on its original queue, retries reset. */
+  replay(request: ReplayRequest): Promise<DeadLetter>;
+  /** Removes one dead letter for good; the reason goes to the audit trail. */
+  discard(request: DiscardRequest): Promise<DeadLetter>;
+  /** The latest replays and discards of the entity's dead letters. */
+  getActions(
+    entityRef: string,
+    options?: { limit?: number },
+  ): Promise<DeadLetterAction[]>;
+}
+
+export const dlqApiRef = createApiRef<DlqApi>({ id: 'plugin.dlq' });
+
+/** Calls the dead-letter backend with the user's token (through fetchApi). */
+export class DlqClient implements DlqApi {
+  constructor(
+    private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
+  ) {}
+
+  getDeadLetters(entityRef: string, options?: { limit?: number }) {
+    const query = new URLSearchParams({
+      entityRef,
+      limit: String(options?.limit ?? 200),
+    });
+    return this.request<DeadLetterList>(`/dead-letters?${query}`);
+  }
+
+  async replay(request: ReplayRequest) {
+    const body = await this.request<{ replayed: DeadLetter }>(
+      '/dead-letters/replay',
+      request,
+    );
+    return body.replayed;
+  }
+
+  async discard(request: DiscardRequest) {
+    const body = await this.request<{ discarded: DeadLetter }>(
+      '/dead-letters/discard',
+      request,
+    );
+    return body.discarded;
+  }
+
+  async getActions(entityRef: string, options?: { limit?: number }) {
+    const query = new URLSearchParams({
+      entityRef,
+      limit: String(options?.limit ?? 50),
+    });
+    const body = await this.request<{ items: DeadLetterAction[] }>(
+      `/actions?${query}`,
+    );
+    return body.items;
+  }
+
+  private async request<T>(path: string, json?: unknown): Promise<T> {
+    const base = await this.deps.discoveryApi.getBaseUrl('dlq');
+    const res = await this.deps.fetchApi.fetch(
+      `${base}${path}`,
+      json === undefined
+        ? undefined
+        : {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(json),
+          },
+    );
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+    return (await res.json()) as T;
+  }
+}

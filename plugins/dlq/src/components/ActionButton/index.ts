@@ -1,0 +1,2 @@
+export { ActionButton, permissionHint } from './ActionButton';
+export type { ActionPermission } from './ActionButton';

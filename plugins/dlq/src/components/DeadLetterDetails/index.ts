@@ -1,0 +1,1 @@
+export { DeadLetterDetails } from './DeadLetterDetails';

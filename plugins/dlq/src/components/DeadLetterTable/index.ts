@@ -1,0 +1,1 @@
+export { DeadLetterTable, newestFirst } from './DeadLetterTable';

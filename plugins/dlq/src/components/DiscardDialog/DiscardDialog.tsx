@@ -1,0 +1,116 @@
+import { FormEvent, useEffect, useState } from 'react';
+import { DeadLetter, discardRequestSchema } from '@internal/plugin-dlq-common';
+import Button from '@material-ui/core/Button';
+import CircularProgress from '@material-ui/core/CircularProgress';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import TextField from '@material-ui/core/TextField';
+import Alert from '@material-ui/lab/Alert';
+import { useLastDefined } from '../useLastDefined';
+import { describe } from '../describe';
+
+const HINT =
+  'Write it for someone reading the audit trail months later, e.g. "wallet erased (GDPR erasure 2026-11-12), nothing to update".';
+
+/**
+ * Asks for the reason of a discard, checked here (the same rule as the
+ * backend's) before anything is sent.
+ */
+export function DiscardDialog(props: {
+  /** The dead letter to discard; the dialog is open while it is set. */
+  item?: DeadLetter;
+  busy: boolean;
+  error?: string;
+  onCancel: () => void;
+  onConfirm: (reason: string) => void;
+}) {
+  const { busy, error, onCancel, onConfirm } = props;
+  const item = useLastDefined(props.item);
+  const [reason, setReason] = useState('');
+  const [invalid, setInvalid] = useState<string>();
+
+  // A new dead letter, a new reason.
+  useEffect(() => {
+    setReason('');
+    setInvalid(undefined);
+  }, [props.item?.queue, props.item?.key]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    const parsed = discardRequestSchema.shape.reason.safeParse(reason);
+    if (!parsed.success) {
+      setInvalid(parsed.error.issues[0]?.message ?? 'give a reason');
+      return;
+    }
+    setInvalid(undefined);
+    onConfirm(parsed.data);
+  };
+
+  return (
+    <Dialog
+      open={Boolean(props.item)}
+      onClose={busy ? undefined : onCancel}
+      aria-labelledby="dlq-discard-title"
+      maxWidth="sm"
+      fullWidth
+    >
+      <form onSubmit={submit} noValidate>
+        <DialogTitle id="dlq-discard-title">
+          Discard this dead letter?
+        </DialogTitle>
+        {item && (
+          <DialogContent>
+            <DialogContentText>
+              {describe(item)} is removed from queue {item.queue} for good: it
+              cannot be replayed afterwards. The archive keeps its metadata, and
+              the portal records who discarded it, when and why.
+            </DialogContentText>
+            <TextField
+              id="dlq-discard-reason"
+              label="Reason"
+              value={reason}
+              onChange={e => {
+                setReason(e.target.value);
+                if (invalid) setInvalid(undefined);
+              }}
+              error={Boolean(invalid)}
+              helperText={invalid ?? HINT}
+              required
+              multiline
+              minRows={2}
+              fullWidth
+              variant="outlined"
+              disabled={busy}
+              inputProps={{ maxLength: 500 }}
+            />
+            {error && (
+              <Alert severity="error" style={{ marginTop: 16 }}>
+                {error}
+              </Alert>
+            )}
+          </DialogContent>
+        )}
+        <DialogActions>
+          <Button onClick={onCancel} disabled={busy}>
+            Cancel
+          </Button>
+          <Button
+            type="submit"
+            disabled={busy}
+            color="secondary"
+            variant="contained"
+            startIcon={
+              busy ? <CircularProgress size={16} color="inherit" /> : undefined
+            }
+          >
+            {busy ? 'Discarding…' : 'Discard'}
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+}

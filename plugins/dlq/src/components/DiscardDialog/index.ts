@@ -1,0 +1,1 @@
+export { DiscardDialog } from './DiscardDialog';

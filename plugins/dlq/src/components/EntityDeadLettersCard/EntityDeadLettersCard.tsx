@@ -1,0 +1,41 @@
+import { InfoCard, Progress } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
+import useAsync from 'react-use/esm/useAsync';
+import { dlqApiRef } from '../../api/DlqClient';
+import { LoadError } from '../LoadError';
+import { QueueDepths } from '../QueueDepths';
+
+/**
+ * The overview card: is the entity's dead-letter queue growing, and where to
+ * inspect it. A failure here only affects this card.
+ */
+export function EntityDeadLettersCard() {
+  const { entity } = useEntity();
+  const api = useApi(dlqApiRef);
+  const entityLink = useEntityRefLink();
+  const entityRef = stringifyEntityRef(entity);
+  const { value, loading, error } = useAsync(
+    () => api.getDeadLetters(entityRef),
+    [api, entityRef],
+  );
+
+  let content;
+  if (loading) content = <Progress />;
+  else if (error) content = <LoadError error={error} />;
+  else if (value) content = <QueueDepths list={value} />;
+
+  return (
+    <InfoCard
+      title="Dead letters"
+      subheader={value?.source}
+      deepLink={{
+        title: 'Inspect, replay or discard',
+        link: `${entityLink(entity)}/dead-letters`,
+      }}
+    >
+      {content}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,1 @@
+export { EntityDeadLettersCard } from './EntityDeadLettersCard';

@@ -1,0 +1,1 @@
+export { EntityDeadLettersContent } from './EntityDeadLettersContent';

@@ -1,0 +1,1 @@
+export { RecentActions } from './RecentActions';

@@ -1,0 +1,5 @@
+export { dlqPlugin as default } from './plugin';
+export { DlqClient, dlqApiRef } from './api/DlqClient';
+export type { DlqApi } from './api/DlqClient';
+export { EntityDeadLettersCard } from './components/EntityDeadLettersCard';
+export { EntityDeadLettersContent } from './components/EntityDeadLettersContent';
