@@ -173,6 +173,8 @@ describe('background jobs', () => {
 
       const letter = (await jobs.deadLetters.get(`high/${jobId}`))!;
       expect(letter).toMatchObject({ queue: 'high', jobName: 'flaky', data: { id }, failedReason: `downstream refused ${id}` });
+      // Its retry policy travels with it, for a replay from the portal.
+      expect(letter).toMatchObject({ attemptsMade: 4, attempts: 4, backoffMs: 200 });
       expect(letter.stacktrace[0]).toContain('downstream refused');
 
       const text = await metrics.registry.metrics();

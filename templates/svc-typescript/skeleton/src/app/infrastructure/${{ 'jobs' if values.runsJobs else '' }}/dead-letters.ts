@@ -16,6 +16,9 @@ export interface DeadLetter {
   failedReason: string;
   stacktrace: string[];
   attemptsMade: number;
+  /** The job's retry policy, so a replay (here or from the portal) adds it back the same way. */
+  attempts: number;
+  backoffMs: number;
   enqueuedAt: string;
   deadLetteredAt: string;
 }

@@ -253,6 +253,8 @@ export class JobSystem {
       failedReason: error.message,
       stacktrace: (error.stack ?? '').split('\n').slice(0, 20),
       attemptsMade: job.attemptsMade + 1,
+      attempts: job.opts.attempts ?? 1,
+      backoffMs: typeof job.opts.backoff === 'number' ? job.opts.backoff : (job.opts.backoff?.delay ?? 0),
       enqueuedAt: new Date(job.timestamp).toISOString(),
       deadLetteredAt: new Date().toISOString(),
     };
