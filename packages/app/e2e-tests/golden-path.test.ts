@@ -1,7 +1,7 @@
 import { expect, Page, test } from '@playwright/test';
 import fs from 'node:fs';
 import { scaffoldedDir } from './productionBackend';
-import { signInAsGuest } from './helpers';
+import { infoCard, signInAsGuest } from './helpers';
 
 // A developer creates a service from the golden path in the browser and
 // reaches its catalog page. The e2e backend publishes to a local folder.
@@ -108,6 +108,11 @@ test.describe('golden path', () => {
       .toBe(true);
     await expect(
       page.getByText('Rewards points granted').first(),
+    ).toBeVisible();
+    // Wired to the portal's features from the start: its BullMQ dead
+    // letters (none yet) have their card.
+    await expect(
+      infoCard(page, 'Dead letters').getByText('No dead letters'),
     ).toBeVisible();
     await page.screenshot({ path: 'test-results/golden-path-entity.png' });
   });

@@ -7,6 +7,7 @@ import { dlqPermissions } from '@internal/plugin-dlq-common';
 import { readDeadLettersConfig, redactUrl } from './config';
 import { createRouter } from './router';
 import { ActionLog } from './services/ActionLog';
+import { BullmqDeadLetters } from './services/BullmqDeadLetters';
 import { DramatiqDeadLetters } from './services/DramatiqDeadLetters';
 import { ValkeyConnection } from './services/ValkeyConnection';
 
@@ -38,24 +39,36 @@ export const dlqPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(dlqPermissions);
         const settings = readDeadLettersConfig(config);
 
-        let deadLetters: DramatiqDeadLetters | undefined;
+        let deadLetters:
+          | { dramatiq: DramatiqDeadLetters; bullmq: BullmqDeadLetters }
+          | undefined;
         if (settings.redis) {
           const connection = new ValkeyConnection({
             ...settings.redis,
             logger,
           });
           lifecycle.addShutdownHook(() => connection.close());
-          deadLetters = new DramatiqDeadLetters({
+          const bullmq = new BullmqDeadLetters({
             connection,
-            namespace: settings.namespace,
-            queues: settings.queues,
-            deadMessageTtlMs: settings.deadMessageTtlMs,
             links: settings.links,
           });
+          lifecycle.addShutdownHook(() => bullmq.close());
+          deadLetters = {
+            dramatiq: new DramatiqDeadLetters({
+              connection,
+              namespace: settings.namespace,
+              queues: settings.queues,
+              deadMessageTtlMs: settings.deadMessageTtlMs,
+              links: settings.links,
+            }),
+            bullmq,
+          };
           logger.info(
             `Dead letters from ${redactUrl(settings.redis.url)}, keys ${
               settings.namespace
-            }:<queue>.XQ for ${settings.queues.join(', ')}`,
+            }:<queue>.XQ for ${settings.queues.join(
+              ', ',
+            )}; BullMQ services' from <service>:dead-letter`,
           );
         } else {
           logger.warn(

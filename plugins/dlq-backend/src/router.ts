@@ -35,6 +35,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { ActionLog } from './services/ActionLog';
+import { BullmqDeadLetters } from './services/BullmqDeadLetters';
 import { DramatiqDeadLetters } from './services/DramatiqDeadLetters';
 
 const entityRef = z
@@ -83,7 +84,21 @@ export interface RouterOptions {
   logger: LoggerService;
   actions: ActionLog;
   /** Undefined when deadLetters.redis.url is not set. */
-  deadLetters?: DramatiqDeadLetters;
+  deadLetters?: {
+    dramatiq: DramatiqDeadLetters;
+    bullmq: BullmqDeadLetters;
+  };
+}
+
+/** The dead letters of one source, whatever broker keeps them. */
+interface SourceStore {
+  list(
+    limit: number,
+  ): Promise<Pick<DeadLetterList, 'queues' | 'items' | 'total'>>;
+  replay(queue: string, key: string): Promise<DeadLetter>;
+  discard(queue: string, key: string): Promise<DeadLetter>;
+  /** Which rows of the action log are the source's. */
+  actionScope: { actorPrefix?: string; onlyEntity?: boolean };
 }
 
 export async function createRouter(
@@ -93,7 +108,25 @@ export async function createRouter(
   const router = Router();
   router.use(express.json());
 
-  function store(): DramatiqDeadLetters {
+  /** The one place where the broker of a source picks its store. */
+  function storeOf(source: DeadLetterSource): SourceStore {
+    if (source.broker === 'bullmq') {
+      return {
+        list: l => stores().bullmq.list(source, l),
+        replay: (q, k) => stores().bullmq.replay(source, q, k),
+        discard: (q, k) => stores().bullmq.discard(source, q, k),
+        actionScope: { onlyEntity: true },
+      };
+    }
+    return {
+      list: l => stores().dramatiq.list(source, l),
+      replay: (q, k) => stores().dramatiq.replay(source, q, k),
+      discard: (q, k) => stores().dramatiq.discard(source, q, k),
+      actionScope: { actorPrefix: source.actorPrefix },
+    };
+  }
+
+  function stores() {
     if (!options.deadLetters) {
       throw new ServiceUnavailableError(
         'dead letters are not configured: set deadLetters.redis.url',
@@ -154,7 +187,7 @@ export async function createRouter(
       annotation,
       source,
     } = await sourceOf(query.entityRef, credentials);
-    const list = await store().list(source, query.limit);
+    const list = await storeOf(source).list(query.limit);
     const body: DeadLetterList = {
       entityRef: ref,
       source: annotation,
@@ -175,7 +208,7 @@ export async function createRouter(
     // The database only: the trail stays readable while Valkey is down.
     const items: DeadLetterAction[] = await actions.list({
       entityRef: ref,
-      actorPrefix: source.actorPrefix,
+      ...storeOf(source).actionScope,
       limit: query.limit,
     });
     res.json({ items });
@@ -255,7 +288,7 @@ export async function createRouter(
         body.entityRef,
         credentials,
       );
-      const letter = await store().replay(source, body.queue, body.key);
+      const letter = await storeOf(source).replay(body.queue, body.key);
       return { letter, entityRef: ref };
     });
     res.json({ replayed });
@@ -274,7 +307,7 @@ export async function createRouter(
         body.entityRef,
         credentials,
       );
-      const letter = await store().discard(source, body.queue, body.key);
+      const letter = await storeOf(source).discard(body.queue, body.key);
       return { letter, entityRef: ref, reason: body.reason };
     });
     res.json({ discarded });

@@ -20,8 +20,12 @@ export interface DeadLetter {
   traceback?: string;
   enqueuedAt?: string;
   deadLetteredAt: string;
-  /** When the broker deletes it (dead_message_ttl): replay is possible until then. */
-  expiresAt: string;
+  /**
+   * When the broker deletes it (Dramatiq's dead_message_ttl): replay is
+   * possible until then. Absent where dead letters are kept until handled
+   * (the BullMQ services of the golden path).
+   */
+  expiresAt?: string;
   /** Links to the last attempt's error and trace, when configured. */
   links: { title: string; url: string }[];
   /**
@@ -74,9 +78,10 @@ const entityRef = z
 const queue = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'a queue name');
+/** Dramatiq's redis message id (a UUID), or a BullMQ dead letter's `<queue>/<job id>`. */
 const key = z
   .string()
-  .regex(/^[A-Za-z0-9-]{1,100}$/, 'a broker message key');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:\/-]{0,199}$/, 'a broker message key');
 
 /** Body of `POST /dead-letters/replay`. */
 export const replayRequestSchema = z.strictObject({ entityRef, queue, key });

@@ -76,11 +76,14 @@ export class ActionLog {
   /**
    * Newest first. With an actor prefix: what was done from the entity's page
    * and what was done to its actors' dead letters from anywhere else (the
-   * platform view); without: everything.
+   * platform view); with onlyEntity: what was done from the entity's page
+   * (a BullMQ service, whose dead letters no other page shows); with
+   * neither: everything.
    */
   async list(options: {
     entityRef: string;
     actorPrefix?: string;
+    onlyEntity?: boolean;
     limit: number;
   }): Promise<DeadLetterAction[]> {
     const { entityRef, actorPrefix, limit } = options;
@@ -88,7 +91,9 @@ export class ActionLog {
       .select()
       .orderBy('id', 'desc')
       .limit(limit);
-    if (actorPrefix) {
+    if (options.onlyEntity) {
+      query.where('entity_ref', entityRef);
+    } else if (actorPrefix) {
       // substr rather than LIKE: the prefix may hold "_", a LIKE wildcard.
       const length = Math.trunc(actorPrefix.length);
       query.where(q =>

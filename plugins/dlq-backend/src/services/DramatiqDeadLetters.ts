@@ -3,13 +3,13 @@ import {
   DeadLetter,
   DeadLetterList,
   DeadLetterQueueDepth,
-  DeadLetterSource,
 } from '@internal/plugin-dlq-common';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { LinkTemplate } from '../config';
 import {
   belongsTo,
+  DramatiqSource,
   isoFromMs,
   parseStoredMessage,
   replayedMessage,
@@ -111,7 +111,7 @@ export class DramatiqDeadLetters {
 
   /** The source's dead letters: depth per queue and the newest `limit`. */
   async list(
-    source: DeadLetterSource,
+    source: DramatiqSource,
     limit: number,
   ): Promise<Pick<DeadLetterList, 'queues' | 'items' | 'total'>> {
     return this.connection.run(async redis => {
@@ -170,7 +170,7 @@ export class DramatiqDeadLetters {
   }
 
   /** The dead letters of one actor prefix: every message's actor is needed. */
-  private async entriesOfActors(redis: Redis, source: DeadLetterSource) {
+  private async entriesOfActors(redis: Redis, source: DramatiqSource) {
     const queues: DeadLetterQueueDepth[] = [];
     const entries: Entry[] = [];
     for (const queue of this.options.queues) {
@@ -302,7 +302,7 @@ export class DramatiqDeadLetters {
   /** One dead letter of the source, or a 404 that says why not. */
   private async fetchOne(
     redis: Redis,
-    source: DeadLetterSource,
+    source: DramatiqSource,
     queue: string,
     key: string,
   ): Promise<{ letter: DeadLetter; raw: string | null }> {
@@ -327,7 +327,7 @@ export class DramatiqDeadLetters {
    * new broker id) and removes it from the dead letters, atomically.
    */
   async replay(
-    source: DeadLetterSource,
+    source: DramatiqSource,
     queue: string,
     key: string,
   ): Promise<DeadLetter> {
@@ -358,7 +358,7 @@ export class DramatiqDeadLetters {
 
   /** Removes a dead letter for good, atomically. */
   async discard(
-    source: DeadLetterSource,
+    source: DramatiqSource,
     queue: string,
     key: string,
   ): Promise<DeadLetter> {

@@ -110,6 +110,28 @@ export class ValkeyConnection {
     });
   }
 
+  /**
+   * A second client with the same URL and time-outs, for BullMQ, which
+   * wants `maxRetriesPerRequest: null` and its offline queue on its own
+   * connection. Its errors are logged with this client's (one line per cause).
+   */
+  duplicateForBullmq(): Redis {
+    const client = this.redis.duplicate({
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: true,
+      lazyConnect: true,
+    });
+    client.on('error', (error: Error) => {
+      if (error.message !== this.loggedError) {
+        this.loggedError = error.message;
+        this.logger.warn(
+          `Valkey (BullMQ dead letters) at ${this.where}: ${error.message}; reconnecting in the background`,
+        );
+      }
+    });
+    return client;
+  }
+
   close() {
     this.redis.disconnect();
   }

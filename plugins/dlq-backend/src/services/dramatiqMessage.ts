@@ -23,6 +23,9 @@ const dramatiqMessage = z.looseObject({
 });
 export type DramatiqMessage = z.infer<typeof dramatiqMessage>;
 
+/** An entity's Dramatiq dead letters: `dramatiq:<actor prefix>` or `dramatiq:*`. */
+export type DramatiqSource = Extract<DeadLetterSource, { broker: 'dramatiq' }>;
+
 /** The stored JSON as a Dramatiq message, or why it is not one. */
 export function parseStoredMessage(
   raw: string | null,
@@ -48,7 +51,7 @@ export function parseStoredMessage(
 
 /** Whether a dead letter is one of the source's (an unreadable one only on `*`). */
 export function belongsTo(
-  source: DeadLetterSource,
+  source: DramatiqSource,
   actor: string | undefined,
 ): boolean {
   if (!source.actorPrefix) return true;

@@ -58,7 +58,10 @@ export function DeadLetterDetails(props: { item: DeadLetter; label?: string }) {
     ['Attempts', item.retries?.toString()],
     ['Enqueued', absolute(item.enqueuedAt)],
     ['Dead-lettered', absolute(item.deadLetteredAt)],
-    ['Replayable until', absolute(item.expiresAt)],
+    [
+      'Replayable until',
+      item.expiresAt ? absolute(item.expiresAt) : 'it is handled (no expiry)',
+    ],
   ];
 
   return (

@@ -1,0 +1,283 @@
+import {
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  DeadLetter,
+  DeadLetterList,
+  DeadLetterQueueDepth,
+} from '@internal/plugin-dlq-common';
+import { Job, Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { LinkTemplate } from '../config';
+import {
+  BULLMQ_QUEUES,
+  BullmqRecord,
+  BullmqSource,
+  bullmqDeadLetter,
+  parseBullmqRecord,
+} from './bullmqRecord';
+import { ValkeyConnection } from './ValkeyConnection';
+
+/** HSCAN batch size: a service may keep thousands of dead letters. */
+const SCAN_BATCH = 500;
+/** BullMQ's default key prefix, which the golden path keeps. */
+const BULL_PREFIX = 'bull';
+
+export interface BullmqDeadLettersOptions {
+  connection: ValkeyConnection;
+  links: LinkTemplate[];
+}
+
+/**
+ * The dead letters golden-path services keep themselves: the hash
+ * `<service>:dead-letter`, field `<queue>/<job id>`, value the record as
+ * JSON; the jobs themselves are in the BullMQ queues `<service>-<queue>`.
+ * Replay does what the service's own `replayDeadLetter` does, with the
+ * record claimed by HDEL first so that one of two clicks wins.
+ */
+export class BullmqDeadLetters {
+  private readonly connection: ValkeyConnection;
+  private readonly links: LinkTemplate[];
+  /** BullMQ's own client (opened on the first replay) and its queues. */
+  private client?: Redis;
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(options: BullmqDeadLettersOptions) {
+    this.connection = options.connection;
+    this.links = options.links;
+  }
+
+  private hashOf(source: BullmqSource) {
+    return `${source.service}:dead-letter`;
+  }
+
+  /** The source's dead letters: depth per queue and the newest `limit`. */
+  async list(
+    source: BullmqSource,
+    limit: number,
+  ): Promise<Pick<DeadLetterList, 'queues' | 'items' | 'total'>> {
+    return this.connection.run(async redis => {
+      const hash = this.hashOf(source);
+      const all: DeadLetter[] = [];
+      let cursor = '0';
+      do {
+        const [next, flat] = await redis.hscan(
+          hash,
+          cursor,
+          'COUNT',
+          SCAN_BATCH,
+        );
+        cursor = next;
+        for (let i = 0; i + 1 < flat.length; i += 2) {
+          const key = flat[i];
+          const queue = queueOf(key);
+          // Not one of the service's queues: nothing the portal can act on.
+          if (!queue) continue;
+          all.push(
+            bullmqDeadLetter({
+              queue,
+              key,
+              stored: parseBullmqRecord(flat[i + 1]),
+              links: this.links,
+            }),
+          );
+        }
+      } while (cursor !== '0');
+      // HSCAN may return a field twice (the hash was resized meanwhile).
+      const unique = [...new Map(all.map(l => [l.key, l])).values()];
+      const order = new Map<string, number>(
+        BULLMQ_QUEUES.map((q, i) => [q, i]),
+      );
+      unique.sort(
+        (a, b) =>
+          b.deadLetteredAt.localeCompare(a.deadLetteredAt) ||
+          order.get(a.queue)! - order.get(b.queue)! ||
+          a.key.localeCompare(b.key),
+      );
+      const queues: DeadLetterQueueDepth[] = BULLMQ_QUEUES.map(queue => {
+        const mine = unique.filter(l => l.queue === queue);
+        return {
+          queue,
+          depth: mine.length,
+          // Newest first, so the last one is the oldest.
+          oldestDeadLetteredAt: mine.length
+            ? mine[mine.length - 1].deadLetteredAt
+            : undefined,
+        };
+      });
+      return { queues, items: unique.slice(0, limit), total: unique.length };
+    });
+  }
+
+  /**
+   * Runs the job again: claims the record (HDEL, one caller only), then
+   * retries the job if BullMQ still holds it as failed, or adds it anew with
+   * the record's name, data and retry policy. If BullMQ cannot be reached,
+   * the record is put back and the answer is a 503.
+   */
+  async replay(
+    source: BullmqSource,
+    queue: string,
+    key: string,
+  ): Promise<DeadLetter> {
+    checkAddress(queue, key);
+    const hash = this.hashOf(source);
+    const { letter, record, raw } = await this.connection.run(async redis => {
+      const value = await redis.hget(hash, key);
+      if (value === null) throw gone(source, queue, key);
+      const stored = parseBullmqRecord(value);
+      const dead = bullmqDeadLetter({
+        queue,
+        key,
+        stored,
+        links: this.links,
+      });
+      if ('unreadable' in stored) {
+        throw new InputError(
+          `Dead letter ${key} of ${source.service} cannot be replayed: ${stored.unreadable}. Discard it instead.`,
+        );
+      }
+      if ((await redis.hdel(hash, key)) !== 1) throw gone(source, queue, key);
+      return { letter: dead, record: stored.record, raw: value };
+    });
+    try {
+      await this.requeue(source, queue, record);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      try {
+        await this.connection.run(redis => redis.hset(hash, key, raw));
+      } catch (restoreError) {
+        throw new ServiceUnavailableError(
+          `Dead letter ${key} of ${source.service} could not be replayed (${reason}) and its record could not be put back (${restoreError}): the job ${record.jobName} ${record.jobId} must be re-run by hand`,
+        );
+      }
+      throw new ServiceUnavailableError(
+        `Dead letter ${key} of ${source.service} could not be replayed, and is kept: ${reason}`,
+      );
+    }
+    return letter;
+  }
+
+  /** Removes a dead letter's record for good (BullMQ's failed job stays until it ages out). */
+  async discard(
+    source: BullmqSource,
+    queue: string,
+    key: string,
+  ): Promise<DeadLetter> {
+    checkAddress(queue, key);
+    const hash = this.hashOf(source);
+    return this.connection.run(async redis => {
+      const value = await redis.hget(hash, key);
+      if (value === null) throw gone(source, queue, key);
+      const letter = bullmqDeadLetter({
+        queue,
+        key,
+        stored: parseBullmqRecord(value),
+        links: this.links,
+      });
+      if ((await redis.hdel(hash, key)) !== 1) throw gone(source, queue, key);
+      return letter;
+    });
+  }
+
+  private async requeue(
+    source: BullmqSource,
+    queue: string,
+    record: BullmqRecord,
+  ): Promise<void> {
+    const bull = this.queue(`${source.service}-${queue}`);
+    await this.bounded(async () => {
+      const job = await Job.fromId(bull, record.jobId);
+      if (job && (await job.getState()) === 'failed') {
+        await job.retry('failed', {
+          resetAttemptsMade: true,
+          resetAttemptsStarted: true,
+        });
+      } else {
+        await bull.add(record.jobName, record.data, {
+          attempts: record.attempts,
+          backoff: { type: 'exponential', delay: record.backoffMs },
+        });
+      }
+    });
+  }
+
+  /** One Queue per BullMQ queue name, on one client, closed at shutdown. */
+  private queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      this.client ??= this.connection.duplicateForBullmq();
+      queue = new Queue(name, {
+        connection: this.client,
+        prefix: BULL_PREFIX,
+      });
+      // Connection errors are logged by the client's own listener.
+      queue.on('error', () => {});
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  /**
+   * BullMQ's client queues commands while disconnected; a replay must not
+   * hang for that long, so it gives up after the connect and command time-outs.
+   */
+  private async bounded(fn: () => Promise<void>): Promise<void> {
+    const options = this.client!.options;
+    const ms =
+      (options.connectTimeout ?? 2000) + (options.commandTimeout ?? 2000);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        fn(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`BullMQ did not answer within ${ms} ms`)),
+            ms,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    const queues = [...this.queues.values()];
+    this.queues.clear();
+    await Promise.allSettled(queues.map(q => q.close()));
+    this.client?.disconnect();
+    this.client = undefined;
+  }
+}
+
+/** The queue a hash field names, if it is one of the four. */
+function queueOf(key: string): string | undefined {
+  const queue = key.slice(0, key.indexOf('/'));
+  return (BULLMQ_QUEUES as readonly string[]).includes(queue)
+    ? queue
+    : undefined;
+}
+
+function checkAddress(queue: string, key: string) {
+  if (!(BULLMQ_QUEUES as readonly string[]).includes(queue)) {
+    throw new InputError(
+      `Unknown queue "${queue}": the BullMQ queues are ${BULLMQ_QUEUES.join(
+        ', ',
+      )}`,
+    );
+  }
+  if (!key.startsWith(`${queue}/`) || key.length === queue.length + 1) {
+    throw new InputError(
+      `Dead letter key "${key}" does not belong to queue ${queue}: expected ${queue}/<job id>`,
+    );
+  }
+}
+
+function gone(source: BullmqSource, queue: string, key: string) {
+  return new NotFoundError(
+    `No dead letter ${key} on queue ${queue} of ${source.service}: already replayed or discarded`,
+  );
+}
