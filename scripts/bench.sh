@@ -10,6 +10,10 @@
 #     the same PromQL sent straight to Prometheus (BENCH_SLO_RUNS, 50).
 #   - data ownership: 5,000 tables introspected and emitted as catalog
 #     entities, beside the same catalog queries in psql (BENCH_DATA_TABLES, BENCH_DATA_RUNS).
+#   - dead letters: one service's among 10,000 in a private redis-server,
+#     first and next listings and the platform view, beside the raw Redis
+#     reads the same answer needs, and the heap the actor cache takes
+#     (BENCH_DLQ_LETTERS, BENCH_DLQ_RUNS).
 # Builds first unless BENCH_SKIP_BUILD=1.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -85,4 +89,12 @@ if command -v prometheus >/dev/null 2>&1; then
   node --require @backstage/cli/config/nodeTransform.cjs plugins/slo-backend/bench/board.ts
 else
   echo "skipped: Debian's prometheus is not installed (bash scripts/services.sh install)"
+fi
+
+echo
+echo "== dead letters (plugins/dlq-backend/bench/list.ts)"
+if command -v redis-server >/dev/null 2>&1; then
+  node --expose-gc --require @backstage/cli/config/nodeTransform.cjs plugins/dlq-backend/bench/list.ts
+else
+  echo "skipped: Debian's redis-server is not installed (bash scripts/services.sh install)"
 fi
