@@ -1,14 +1,12 @@
 import { FormEvent, useEffect, useState } from 'react';
 import { DeadLetter, discardRequestSchema } from '@internal/plugin-dlq-common';
-import Button from '@material-ui/core/Button';
-import CircularProgress from '@material-ui/core/CircularProgress';
 import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
+import { ConfirmActions } from '../ConfirmActions';
 import { useLastDefined } from '../useLastDefined';
 import { describe } from '../describe';
 
@@ -94,22 +92,13 @@ export function DiscardDialog(props: {
             )}
           </DialogContent>
         )}
-        <DialogActions>
-          <Button onClick={onCancel} disabled={busy}>
-            Cancel
-          </Button>
-          <Button
-            type="submit"
-            disabled={busy}
-            color="secondary"
-            variant="contained"
-            startIcon={
-              busy ? <CircularProgress size={16} color="inherit" /> : undefined
-            }
-          >
-            {busy ? 'Discarding…' : 'Discard'}
-          </Button>
-        </DialogActions>
+        <ConfirmActions
+          busy={busy}
+          label="Discard"
+          busyLabel="Discarding…"
+          color="secondary"
+          onCancel={onCancel}
+        />
       </form>
     </Dialog>
   );

@@ -1,12 +1,13 @@
 import { screen, within } from '@testing-library/react';
 import {
   entityRef,
-  errorResponse,
   fraudAlert,
   list,
   mockDlqApi,
   renderWithApis,
   rollback,
+  VALKEY_DOWN,
+  valkeyDown,
 } from '../__testUtils__/testData';
 import { EntityDeadLettersCard } from './EntityDeadLettersCard';
 
@@ -117,21 +118,13 @@ describe('EntityDeadLettersCard', () => {
 
   it('says why when Valkey cannot be reached, inside the card only', async () => {
     const dlq = mockDlqApi({
-      getDeadLetters: async () => {
-        throw await errorResponse(
-          503,
-          'ServiceUnavailableError',
-          'Valkey at valkey:6379 did not answer within 2000 ms',
-        );
-      },
+      getDeadLetters: valkeyDown,
     });
     await render(dlq);
     expect(
       await screen.findByText('Dead letters cannot be read right now'),
     ).toBeInTheDocument();
-    expect(
-      screen.getByText('Valkey at valkey:6379 did not answer within 2000 ms'),
-    ).toBeInTheDocument();
+    expect(screen.getByText(VALKEY_DOWN)).toBeInTheDocument();
     expect(screen.getByText('Dead letters')).toBeInTheDocument();
   });
 });

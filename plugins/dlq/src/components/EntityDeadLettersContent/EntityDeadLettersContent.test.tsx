@@ -10,6 +10,8 @@ import {
   mockDlqApi,
   renderWithApis,
   rollback,
+  VALKEY_DOWN,
+  valkeyDown,
 } from '../__testUtils__/testData';
 import { EntityDeadLettersContent } from './EntityDeadLettersContent';
 
@@ -335,21 +337,13 @@ describe('EntityDeadLettersContent (the dead-letter tab)', () => {
 
   it('says why the dead letters cannot be read, and still shows the recent actions', async () => {
     const dlq = mockDlqApi({
-      getDeadLetters: async () => {
-        throw await errorResponse(
-          503,
-          'ServiceUnavailableError',
-          'Valkey at valkey:6379 did not answer within 2000 ms',
-        );
-      },
+      getDeadLetters: valkeyDown,
     });
     await render(dlq);
     expect(
       await screen.findByText('Dead letters cannot be read right now'),
     ).toBeInTheDocument();
-    expect(
-      screen.getByText('Valkey at valkey:6379 did not answer within 2000 ms'),
-    ).toBeInTheDocument();
+    expect(screen.getByText(VALKEY_DOWN)).toBeInTheDocument();
     const audit = await screen.findByRole('table', { name: 'Recent actions' });
     expect(
       within(audit).getByText('statement already sent by hand (INC-231)'),

@@ -1,12 +1,10 @@
 import { DeadLetter } from '@internal/plugin-dlq-common';
-import Button from '@material-ui/core/Button';
-import CircularProgress from '@material-ui/core/CircularProgress';
 import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import Alert from '@material-ui/lab/Alert';
+import { ConfirmActions } from '../ConfirmActions';
 import { useLastDefined } from '../useLastDefined';
 
 /**
@@ -52,22 +50,14 @@ export function ReplayDialog(props: {
           )}
         </DialogContent>
       )}
-      <DialogActions>
-        <Button onClick={onCancel} disabled={busy}>
-          Cancel
-        </Button>
-        <Button
-          onClick={onConfirm}
-          disabled={busy}
-          color="primary"
-          variant="contained"
-          startIcon={
-            busy ? <CircularProgress size={16} color="inherit" /> : undefined
-          }
-        >
-          {busy ? 'Replaying…' : 'Replay'}
-        </Button>
-      </DialogActions>
+      <ConfirmActions
+        busy={busy}
+        label="Replay"
+        busyLabel="Replaying…"
+        color="primary"
+        onCancel={onCancel}
+        onConfirm={onConfirm}
+      />
     </Dialog>
   );
 }

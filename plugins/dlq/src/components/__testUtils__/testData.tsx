@@ -134,6 +134,15 @@ export const errorResponse = (status: number, name: string, message: string) =>
       }),
   });
 
+/** The message of the backend's 503 while Valkey does not answer. */
+export const VALKEY_DOWN =
+  'Valkey at valkey:6379 did not answer within 2000 ms';
+
+/** What listing throws while Valkey does not answer. */
+export const valkeyDown = async (): Promise<never> => {
+  throw await errorResponse(503, 'ServiceUnavailableError', VALKEY_DOWN);
+};
+
 /** A dead-letter backend in memory; every method is a jest mock. */
 export function mockDlqApi(overrides: Partial<DlqApi> = {}) {
   const impl: DlqApi = {

@@ -1,0 +1,1 @@
+export { ConfirmActions } from './ConfirmActions';
