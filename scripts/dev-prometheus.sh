@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# A local Prometheus with synthetic SLO data, so the SLO card, tab and board
-# and the On call page show live budgets and alerts in the dev portal:
+# Synthetic SLO data and firing alerts in a local Prometheus, so the SLO
+# card, tab and board and the On call page show live budgets and alerts in
+# the dev portal. `make start` runs it (through scripts/dev-services.sh)
+# against the dev services' Prometheus; by hand:
 #
-#   bash scripts/dev-prometheus.sh        # then, in another terminal: make start
-#   bash scripts/services.sh stop         # when done
+#   bash scripts/dev-prometheus.sh     # the Prometheus of LOCALPLUS_PROMETHEUS_URL,
+#                                      # or of .tmp/dev-services/env
 #
-# It starts the test services (scripts/services.sh, Prometheus on :59090, the
-# address app-config.yaml reads) and loads recording rules of two kinds:
+# It loads recording rules of two kinds:
 #  - the request counters the catalog's SLO specs query (local-plus.io/slo-spec:
 #    svc-ledger availability and p99 latency, svc-wallet, ArgoCD), made up as
 #    counters that grow with time() at a drifting error and slow-request share,
@@ -15,12 +16,17 @@
 #  - for the services without a spec, series named as Sloth's recording rules
 #    (slo:sli_error:ratio_rate<window>, slo:objective:ratio) whose error
 #    ratios drift slowly with time;
-# plus two alerts with runbook_url annotations.
+# plus two alerts with runbook_url annotations. The series are functions of
+# time(), so budgets and burn rates are current whenever it runs.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/services.sh start
-# shellcheck disable=SC1091
-source .tmp/services/env
+if [ -z "${LOCALPLUS_PROMETHEUS_URL:-}" ]; then
+  # shellcheck disable=SC1091
+  source .tmp/dev-services/env 2>/dev/null || {
+    echo "dev-prometheus: no Prometheus: run make start (or set LOCALPLUS_PROMETHEUS_URL and LOCALPLUS_PROMETHEUS_RULES_DIR)" >&2
+    exit 1
+  }
+fi
 
 # service objective base-error-ratio (share of the budget spent per window
 # length is base/(1-objective)); the sine makes the numbers move.

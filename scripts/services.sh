@@ -4,6 +4,7 @@
 #   scripts/services.sh install [pkg:cmd ...]   apt-get install whatever is missing
 #   scripts/services.sh start     install, then start PostgreSQL, Redis and Prometheus
 #                                 with private data folders and ports; wait until ready
+#   scripts/services.sh start-one postgres|redis|prometheus   one of them
 #   scripts/services.sh stop      stop them and remove their data
 #   scripts/services.sh env       print the variables that point tests at them
 #
@@ -174,7 +175,19 @@ case "${1:-}" in
     check_programs
     write_env
     ;;
+  # One service alone, for scripts/dev-services.sh (which starts each on its
+  # own, so one that fails does not stop the others).
+  start-one)
+    mkdir -p "$SERVICES_DIR"
+    case "${2:-}" in
+      postgres) install postgresql:pg_ctlcluster && start_postgres ;;
+      redis) install redis-server:redis-server redis-tools:redis-cli && start_redis ;;
+      prometheus) install prometheus:prometheus curl:curl && start_prometheus ;;
+      *) echo "usage: $0 start-one postgres|redis|prometheus" >&2; exit 2 ;;
+    esac
+    ;;
+  write-env) mkdir -p "$SERVICES_DIR"; write_env ;;
   stop) stop ;;
   env) cat "$SERVICES_DIR/env" ;;
-  *) echo "usage: $0 install|start|stop|env" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|start-one <service>|write-env|stop|env" >&2; exit 2 ;;
 esac

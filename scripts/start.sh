@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # `make start`: installs what is missing, then serves the portal at
-# http://localhost:3000 (backend on :7007) on SQLite with guest sign-in.
+# http://localhost:3000 (backend on :7007) on SQLite with guest sign-in,
+# with the services its features read (scripts/dev-services.sh: PostgreSQL,
+# Redis, Prometheus on loopback, filled with demo data) started beside it
+# and stopped with it on Ctrl-C.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$REPO_ROOT"
@@ -10,4 +13,13 @@ bash scripts/services.sh install mkdocs:mkdocs mkdocs-material:
 
 yarn install
 mkdir -p .tmp/scaffolded
-exec yarn start
+
+# The dev services start while the portal builds; each is optional.
+bash scripts/dev-services.sh start &
+services=$!
+trap 'kill $services 2>/dev/null; bash scripts/dev-services.sh stop' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# In the foreground, so that Ctrl-C reaches it.
+yarn start

@@ -71,6 +71,12 @@ export interface Config {
       connectTimeoutMs?: number;
       /** Rows sampled per table to find card numbers by value (default 5; 0 reads no row). */
       sampleRows?: number;
+      /**
+       * Sampled values of a column that must hold a card number (12 to 19
+       * digits passing Luhn, anywhere in the value) for the column to be
+       * flagged card-data (default 1; at most sampleRows).
+       */
+      minCardSamples?: number;
       /** Attempts within one run before the database counts as unreachable (default 3). */
       attempts?: number;
       /** Delay before the second attempt, doubled after each (default 2000 ms). */

@@ -8,8 +8,11 @@ export interface Config {
       targetDirectory?: string;
       /**
        * Whether templates publish locally (`publish:local:settings` outputs
-       * it). Defaults to true when targetDirectory is set; production sets
-       * false so templates publish to GitHub.
+       * it) and whether the actions `publish:local` and
+       * `catalog:register:local` exist at all: they are registered only when
+       * this is true and targetDirectory is set. Defaults to true when
+       * targetDirectory is set; production sets false so templates publish
+       * to GitHub and the local actions are not offered.
        */
       enabled?: boolean;
     };

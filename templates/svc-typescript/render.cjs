@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /* Renders templates/svc-typescript/skeleton with the scaffolder's own
- * fetch:template action (same templating engine, same file-skipping rules),
- * for working on the skeleton without the portal running.
+ * fetch:template action (same templating engine, same file-skipping rules,
+ * the golden-path module's template filters), for working on the skeleton
+ * without the portal running.
  *
  *   node templates/svc-typescript/render.cjs <output-dir> [values.json]
  *
@@ -13,6 +14,12 @@ const { UrlReaders } = require('@backstage/backend-defaults/urlReader');
 const { ScmIntegrations } = require('@backstage/integration');
 const { createFetchTemplateAction } = require('@backstage/plugin-scaffolder-backend');
 const os = require('node:os');
+// The golden-path module's template filters (sqlIdentifier, sqlString), read
+// from its TypeScript source as `backstage-cli package start` does.
+require('@backstage/cli/config/nodeTransform.cjs');
+const {
+  goldenPathTemplateFilters,
+} = require('@internal/plugin-scaffolder-backend-module-golden-path/src/templateFilters.ts');
 
 async function main() {
   const [outDir, valuesFile] = process.argv.slice(2);
@@ -37,6 +44,7 @@ async function main() {
   const action = createFetchTemplateAction({
     reader,
     integrations: ScmIntegrations.fromConfig(config),
+    additionalTemplateFilters: goldenPathTemplateFilters,
   });
   const workspacePath = path.resolve(outDir);
   fs.mkdirSync(workspacePath, { recursive: true });

@@ -43,6 +43,9 @@ export const backendEnv: Record<string, string> = {
   POSTGRES_PORT: process.env.LOCALPLUS_PG_PORT ?? '55432',
   POSTGRES_USER: process.env.LOCALPLUS_PG_USER ?? 'postgres',
   POSTGRES_PASSWORD: process.env.LOCALPLUS_PG_PASSWORD ?? '',
+  // Read by app-config.production.yaml; the e2e config publishes locally.
+  TECHDOCS_S3_BUCKET: 'e2e-unused',
+  TECHDOCS_S3_REGION: 'eu-west-1',
   // The test services' Redis, database 3: the dead-letter journey seeds it.
   DEAD_LETTERS_REDIS_URL: deadLettersRedisUrl,
 };

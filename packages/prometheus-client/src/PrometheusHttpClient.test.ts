@@ -1,4 +1,5 @@
 import { ServiceUnavailableError } from '@backstage/errors';
+import { DependencyError } from '@internal/backend-helpers';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import {
@@ -38,6 +39,15 @@ function fakePrometheus() {
   };
 }
 
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise(resolve => server.close(resolve));
+  return port;
+}
+
 const json = (res: http.ServerResponse, status: number, body: unknown) => {
   res.writeHead(status, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -49,7 +59,12 @@ describe('PrometheusHttpClient', () => {
   let client: PrometheusHttpClient;
   beforeAll(async () => {
     baseUrl = await prom.start();
-    client = new PrometheusHttpClient({ baseUrl, timeoutMs: 300 });
+    client = new PrometheusHttpClient({
+      name: 'platform',
+      baseUrl,
+      timeoutMs: 300,
+      configKey: 'slo.prometheus[0]',
+    });
   });
   afterAll(() => prom.stop());
   beforeEach(() => prom.seen.splice(0));
@@ -142,23 +157,31 @@ describe('PrometheusHttpClient', () => {
     );
     const bad = client.queryVector('sum())');
     await expect(bad).rejects.toBeInstanceOf(PrometheusQueryError);
-    await expect(bad).rejects.toThrow('parse error');
+    await expect(bad).rejects.toThrow(
+      "Prometheus 'platform' rejected the query: 1:5: parse error",
+    );
 
     prom.answer((_, res) => json(res, 503, { status: 'error', error: 'busy' }));
-    const down = client.queryVector('up');
-    await expect(down).rejects.toBeInstanceOf(ServiceUnavailableError);
-    await expect(down).rejects.toThrow(
-      `Prometheus at ${baseUrl} answered 503: busy`,
+    const down = await client.queryVector('up').catch(e => e);
+    expect(down).toBeInstanceOf(ServiceUnavailableError);
+    expect(down).toBeInstanceOf(DependencyError);
+    expect(down.message).toBe(
+      "Prometheus 'platform' answered HTTP 503: check that it is up and that slo.prometheus[0].baseUrl points at it",
     );
+    // The address and Prometheus' own words are for the log.
+    expect(down.detail).toBe(`GET ${baseUrl}/api/v1/query answered 503: busy`);
   });
 
-  it('fails within the timeout when Prometheus does not answer', async () => {
+  it('fails within the timeout when Prometheus does not answer, saying which key to change', async () => {
     prom.answer(() => {}); // never answers
     const started = Date.now();
-    await expect(client.queryVector('up')).rejects.toThrow(
-      `Prometheus at ${baseUrl} did not answer within 300 ms`,
-    );
+    const error = await client.queryVector('up').catch(e => e);
     expect(Date.now() - started).toBeLessThan(1500);
+    expect(error).toBeInstanceOf(DependencyError);
+    expect(error.message).toBe(
+      "Prometheus 'platform' did not answer within 300 ms: check that it is up, or raise slo.prometheus[0].timeoutMs if it is only slow",
+    );
+    expect(error.detail).toContain(`GET ${baseUrl}/api/v1/query`);
   });
 
   it('names an answer of the wrong shape', async () => {
@@ -169,17 +192,58 @@ describe('PrometheusHttpClient', () => {
       }),
     );
     await expect(client.queryVector('up')).rejects.toThrow(
-      "answered an unexpected shape at 'data.resultType'",
+      "Prometheus 'platform' answered an unexpected shape at 'data.resultType'",
     );
   });
 
-  it('says when Prometheus cannot be reached', async () => {
-    const nowhere = new PrometheusHttpClient({
-      baseUrl: 'http://127.0.0.1:9',
-      timeoutMs: 1000,
+  it('names an answer that is not JSON (a proxy page)', async () => {
+    prom.answer((_, res) => {
+      res.writeHead(502, { 'Content-Type': 'text/html' });
+      res.end('<html>502 Bad Gateway from proxy.internal:8080</html>');
     });
-    await expect(nowhere.queryVector('up')).rejects.toThrow(
-      'Prometheus at http://127.0.0.1:9 could not be reached',
+    const error = await client.queryVector('up').catch(e => e);
+    expect(error.message).toBe(
+      "Prometheus 'platform' answered 502 with something that is not JSON: check that slo.prometheus[0].baseUrl points at the Prometheus HTTP API",
     );
+    expect(error.detail).toContain('proxy.internal:8080');
+  });
+
+  it('says when Prometheus cannot be reached, with the address in the detail only', async () => {
+    const port = await closedPort();
+    const nowhere = new PrometheusHttpClient({
+      name: 'eu-west-1b',
+      baseUrl: `http://127.0.0.1:${port}`,
+      timeoutMs: 1000,
+      configKey: 'slo.prometheus[1]',
+    });
+    const error = await nowhere.queryVector('up').catch(e => e);
+    expect(error).toBeInstanceOf(DependencyError);
+    expect(error.message).toBe(
+      // On this machine: the dev services of make start.
+      "Prometheus 'eu-west-1b' refused the connection (is it running?): start the dev services with make start, or check slo.prometheus[1].baseUrl",
+    );
+    expect(error.detail).toMatch(
+      new RegExp(
+        `^GET http://127.0.0.1:${port}/api/v1/query: .*ECONNREFUSED 127.0.0.1:${port}`,
+      ),
+    );
+  });
+
+  it('never puts the address in a message', async () => {
+    const answers: ((res: http.ServerResponse) => void)[] = [
+      res => json(res, 503, { status: 'error', error: `busy at ${baseUrl}` }),
+      res => json(res, 401, { status: 'error', error: 'unauthorized' }),
+      res => res.end('not json'),
+      res => json(res, 200, { status: 'success', data: { result: 'x' } }),
+    ];
+    const host = new URL(baseUrl).host;
+    for (const answer of answers) {
+      prom.answer((_, res) => answer(res));
+      const error = await client.queryVector('up').catch(e => e);
+      expect(error).toBeInstanceOf(DependencyError);
+      expect(error.message).not.toContain(host);
+      expect(error.message).not.toContain('127.0.0.1');
+      expect(JSON.stringify(error)).not.toContain(host);
+    }
   });
 });

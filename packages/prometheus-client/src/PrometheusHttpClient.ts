@@ -1,11 +1,22 @@
-import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import { InputError, stringifyError } from '@backstage/errors';
+import { DependencyError, describeCause } from '@internal/backend-helpers';
 import { z } from 'zod';
 
 /** One Prometheus server, as configured. */
 export interface PrometheusServer {
+  /**
+   * Its name in the portal's config: messages call it "Prometheus 'name'",
+   * never by its address.
+   */
+  name: string;
   baseUrl: string;
   /** How long one call may take before it fails (ms). */
   timeoutMs: number;
+  /**
+   * The config key that sets it, named in the hint of a failure, e.g.
+   * `slo.prometheus[0]` or `runbooks.prometheus`.
+   */
+  configKey?: string;
 }
 
 const apiResponse = z.object({
@@ -67,10 +78,16 @@ export type PrometheusAlert = z.infer<typeof alertSchema>;
 /**
  * Prometheus refused the query itself (a PromQL syntax error, a matching
  * error while evaluating it): the query's author must fix it, retrying will
- * not help. An InputError, unlike the ServiceUnavailableError of an outage.
+ * not help. An InputError, unlike the DependencyError (503) of an outage.
+ * Its message holds Prometheus' words about the query, not the address.
  */
 export class PrometheusQueryError extends InputError {
-  constructor(message: string, readonly errorType: string | undefined) {
+  constructor(
+    message: string,
+    readonly errorType: string | undefined,
+    /** Prometheus' own words about the query, e.g. `1:5: parse error: …`. */
+    readonly reason?: string,
+  ) {
     super(message);
   }
 }
@@ -82,9 +99,10 @@ const MAX_GET_URL = 4000;
 /**
  * Calls the Prometheus HTTP API. Every failure (unreachable, slower than the
  * timeout, an error status, an answer that is not the API's shape) is a
- * ServiceUnavailableError that names the server and the cause, so a page can
- * show it and the rest of the portal keeps working; a query Prometheus
- * rejects is a PrometheusQueryError.
+ * DependencyError (503) that names the server by its configured name, says
+ * what went wrong in plain words and which config key to check; the address
+ * and the raw error are in its `detail`, for the log only. A query
+ * Prometheus rejects is a PrometheusQueryError.
  */
 export class PrometheusHttpClient {
   constructor(
@@ -151,7 +169,8 @@ export class PrometheusHttpClient {
   ): Promise<unknown> {
     const { baseUrl, timeoutMs } = this.server;
     const search = params ? new URLSearchParams(params).toString() : '';
-    let url = `${baseUrl.replace(/\/$/, '')}${path}`;
+    const endpoint = `${baseUrl.replace(/\/$/, '')}${path}`;
+    let url = endpoint;
     const init: RequestInit = {
       signal: AbortSignal.timeout(timeoutMs),
       headers: { Accept: 'application/json' },
@@ -166,46 +185,104 @@ export class PrometheusHttpClient {
     } else if (search) {
       url = `${url}?${search}`;
     }
+    // For the log only: the address, never the query (it may be long).
+    const request = `${init.method ?? 'GET'} ${endpoint}`;
     let response: Response;
-    let body: unknown;
+    let text: string;
     try {
       response = await this.fetchImpl(url, init);
-      const text = await response.text();
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new ServiceUnavailableError(
-          `Prometheus at ${baseUrl} answered ${response.status} with something that is not JSON`,
-        );
-      }
-    } catch (error) {
-      if (error instanceof ServiceUnavailableError) throw error;
       // The timeout covers reading the body too: a server that sends headers
       // and then stalls fails the same way as one that never answers.
-      const reason =
-        (error as Error).name === 'TimeoutError'
-          ? `did not answer within ${timeoutMs} ms`
-          : `could not be reached (${(error as Error).message})`;
-      throw new ServiceUnavailableError(`Prometheus at ${baseUrl} ${reason}`);
+      text = await response.text();
+    } catch (error) {
+      const problem = describeCause(error, timeoutMs);
+      let hint = `check ${this.key('baseUrl')} in the portal config`;
+      if (problem.startsWith('did not answer')) {
+        hint = `check that it is up, or raise ${this.key(
+          'timeoutMs',
+        )} if it is only slow`;
+      } else if (this.isLocal()) {
+        hint = `start the dev services with make start, or check ${this.key(
+          'baseUrl',
+        )}`;
+      }
+      throw this.failure(
+        problem,
+        hint,
+        `${request}: ${causes(error)}`,
+      );
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw this.failure(
+        `answered ${response.status} with something that is not JSON`,
+        `check that ${this.key('baseUrl')} points at the Prometheus HTTP API`,
+        `${request} answered ${response.status}: ${text.slice(0, 200)}`,
+      );
     }
     if (!response.ok) {
       const failure = apiError.safeParse(body);
-      const detail = failure.success ? failure.data.error : undefined;
+      const reason = failure.success ? failure.data.error : undefined;
       const errorType = failure.success ? failure.data.errorType : undefined;
-      const message = `Prometheus at ${baseUrl} answered ${response.status}${
-        detail ? `: ${detail}` : ''
-      }`;
       // 400 bad_data and 422 execution: the query is at fault, not the server.
       if (response.status === 400 || response.status === 422) {
-        throw new PrometheusQueryError(message, errorType);
+        throw new PrometheusQueryError(
+          `${this.dependency} rejected the query${reason ? `: ${reason}` : ''}`,
+          errorType,
+          reason,
+        );
       }
-      throw new ServiceUnavailableError(message);
+      const refused = response.status === 401 || response.status === 403;
+      throw this.failure(
+        refused
+          ? `refused the portal's credentials (HTTP ${response.status})`
+          : `answered HTTP ${response.status}`,
+        refused
+          ? `check that the portal may read ${this.key(
+              'baseUrl',
+            )} without signing in`
+          : `check that it is up and that ${this.key('baseUrl')} points at it`,
+        `${request} answered ${response.status}${reason ? `: ${reason}` : ''}`,
+      );
     }
     const parsed = apiResponse.safeParse(body);
     if (!parsed.success) {
       throw this.shapeError(parsed.error, '');
     }
     return parsed.data.data;
+  }
+
+  /** "Prometheus 'platform'": how messages name the server. */
+  private get dependency() {
+    return `Prometheus '${this.server.name}'`;
+  }
+
+  /** On this machine (the dev services of make start), not the platform's. */
+  private isLocal(): boolean {
+    try {
+      const host = new URL(this.server.baseUrl).hostname;
+      return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+    } catch {
+      return false;
+    }
+  }
+
+  /** The config key to check, e.g. slo.prometheus[0].timeoutMs. */
+  private key(field?: string) {
+    const base = this.server.configKey;
+    if (!base) return field ? `its ${field}` : 'its entry';
+    return field ? `${base}.${field}` : base;
+  }
+
+  private failure(problem: string, hint: string, detail: string) {
+    return new DependencyError({
+      dependency: this.dependency,
+      problem,
+      hint,
+      detail,
+    });
   }
 
   private parse<T>(schema: z.ZodType<T>, data: unknown): T {
@@ -216,12 +293,21 @@ export class PrometheusHttpClient {
 
   private shapeError(error: z.ZodError, prefix: string) {
     const issue = error.issues[0];
-    return new ServiceUnavailableError(
-      `Prometheus at ${
-        this.server.baseUrl
-      } answered an unexpected shape at '${prefix}${issue.path.join('.')}': ${
-        issue.message
-      }`,
+    return this.failure(
+      `answered an unexpected shape at '${prefix}${issue.path.join('.')}'`,
+      `check that ${this.key('baseUrl')} points at the Prometheus HTTP API`,
+      `${this.server.baseUrl}: ${issue.message}`,
     );
   }
+}
+
+/** An error and its causes in one line, for the log: "fetch failed: connect ECONNREFUSED 10.0.0.1:9090". */
+function causes(error: unknown): string {
+  const parts: string[] = [];
+  let node: unknown = error;
+  while (node && parts.length < 5) {
+    parts.push(stringifyError(node));
+    node = (node as { cause?: unknown }).cause;
+  }
+  return parts.join(': ');
 }

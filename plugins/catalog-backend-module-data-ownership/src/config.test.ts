@@ -42,6 +42,7 @@ describe('readDataOwnershipConfig', () => {
       connection: { port: 6543 },
       owners: { 'ledger.*': 'component:default/svc-ledger' },
       sampleRows: 5,
+      minCardSamples: 1,
       attempts: 3,
     });
     expect(c.schedule.frequency).toEqual({ seconds: 30 });
@@ -82,6 +83,32 @@ describe('readDataOwnershipConfig', () => {
   });
 });
 
+describe('minCardSamples', () => {
+  const read = (extra: object) =>
+    readDataOwnershipConfig(
+      new ConfigReader({ dataOwnership: { databases: [{ ...db, ...extra }] } }),
+    ).databases[0];
+
+  it('defaults to one card number among the samples', () => {
+    expect(read({}).minCardSamples).toBe(1);
+    expect(read({ sampleRows: 10, minCardSamples: 4 }).minCardSamples).toBe(4);
+    // Sampling off: the setting has nothing to count, and is not checked.
+    expect(read({ sampleRows: 0, minCardSamples: 3 }).minCardSamples).toBe(3);
+  });
+
+  it.each([[0], [-1], [1.5], ['two']])('refuses %p, naming the key', value => {
+    expect(() => read({ minCardSamples: value })).toThrow(
+      /^Invalid config at dataOwnership\.databases\.0\.minCardSamples: /,
+    );
+  });
+
+  it('refuses more card numbers than rows sampled, naming the key', () => {
+    expect(() => read({ sampleRows: 5, minCardSamples: 6 })).toThrow(
+      /dataOwnership\.databases\.0\.minCardSamples: .*sampleRows \(5\)/,
+    );
+  });
+});
+
 describe('the repository config files', () => {
   const root = path.resolve(__dirname, '../../..');
   // ${VAR} as the config loader substitutes it, with values a test chooses.
@@ -94,7 +121,7 @@ describe('the repository config files', () => {
     ),
   });
 
-  it('app-config.yaml declares the tables and topics, with no database read live', () => {
+  it('app-config.yaml declares the tables and topics, and reads the dev services\' database live', () => {
     const c = readDataOwnershipConfig(
       ConfigReader.fromConfigs([load('app-config.yaml', {})]),
     );
@@ -102,7 +129,17 @@ describe('the repository config files', () => {
       tables: ['../../catalog/data/tables.yaml'],
       topics: ['../../catalog/data/topics.yaml'],
     });
-    expect(c.databases).toEqual([]);
+    // scripts/dev-services.sh (make start): loopback only.
+    expect(c.databases.map(d => [d.name, d.connection])).toEqual([
+      [
+        'aiven-postgresql',
+        expect.objectContaining({
+          host: '127.0.0.1',
+          port: 54432,
+          database: 'localplus_dev_data',
+        }),
+      ],
+    ]);
     expect(c.kafka.enabled).toBe(false);
   });
 

@@ -23,7 +23,7 @@ const entityRef = (defaultKind: string) =>
 // Environment substitution (${DATA_OWNERSHIP_PG_PORT}) gives strings.
 const port = z.coerce.number().int().min(1).max(65535);
 
-const databaseSchema = z.object({
+const databaseFields = z.object({
   name: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, {
     message: 'use letters, digits, -, _ and .',
   }),
@@ -63,8 +63,19 @@ const databaseSchema = z.object({
   statementTimeoutMs: z.number().int().positive().default(30_000),
   connectTimeoutMs: z.number().int().positive().default(10_000),
   sampleRows: z.number().int().min(0).max(100).default(5),
+  minCardSamples: z.number().int().min(1).max(100).default(1),
   attempts: z.number().int().min(1).max(10).default(3),
   retryDelayMs: z.number().int().min(0).default(2_000),
+});
+const databaseSchema = databaseFields.superRefine((db, ctx) => {
+  // A threshold no sample can reach would switch detection off unseen.
+  if (db.sampleRows > 0 && db.minCardSamples > db.sampleRows) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['minCardSamples'],
+      message: `must be at most sampleRows (${db.sampleRows}): no more card numbers can be found than rows are sampled`,
+    });
+  }
 });
 export type DatabaseConfig = z.infer<typeof databaseSchema>;
 

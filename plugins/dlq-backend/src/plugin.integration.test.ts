@@ -668,6 +668,7 @@ describeWithRedis('the dead-letter plugin against a real Redis', () => {
         {
           id: expect.any(Number),
           action: 'discard',
+          outcome: 'done',
           entityRef: PLATFORM,
           queue: 'critical',
           key: dl.fraud.id,
@@ -680,6 +681,7 @@ describeWithRedis('the dead-letter plugin against a real Redis', () => {
         {
           id: expect.any(Number),
           action: 'replay',
+          outcome: 'done',
           entityRef: LEDGER,
           queue: 'critical',
           key: dl.rollback1.id,
@@ -712,7 +714,9 @@ describeWithRedis('the dead-letter plugin against a real Redis', () => {
       ).toBe(403);
     });
 
-    it('still says the replay happened when the row cannot be written, and logs it', async () => {
+    it('refuses a replay whose row cannot be written, and leaves the dead letter alone', async () => {
+      const xqMsgs = `${xq('critical')}.msgs`;
+      const before = await redis.hget(xqMsgs, dl.rollback1.id);
       await knex.schema.renameTable('dlq_actions', 'dlq_actions_away');
       try {
         const res = await post('/api/dlq/dead-letters/replay', {
@@ -720,16 +724,23 @@ describeWithRedis('the dead-letter plugin against a real Redis', () => {
           queue: 'critical',
           key: dl.rollback1.id,
         });
-        expect(res.status).toBe(200);
-        expect(res.body.replayed.key).toBe(dl.rollback1.id);
+        expect(res.status).toBe(503);
+        expect(res.body.error.message).toMatch(
+          /^The dead-letter audit database \(backend\.database\) could not write to dlq_actions: the replay was refused/,
+        );
       } finally {
         await knex.schema.renameTable('dlq_actions_away', 'dlq_actions');
       }
-      expect(await redis.llen(`${namespace}:critical`)).toBe(1);
-      expect(logger.error).toHaveBeenCalledWith(
-        expect.stringContaining(
-          `Could not write the replay of dead letter ${dl.rollback1.id} to dlq_actions`,
-        ),
+      expect(
+        await redis.zscore(xq('critical'), dl.rollback1.id),
+      ).not.toBeNull();
+      expect(await redis.hget(xqMsgs, dl.rollback1.id)).toBe(before);
+      expect(await redis.exists(`${namespace}:critical`)).toBe(0);
+      // The auditor hears of the refusal.
+      expect(events[0].fail).toHaveBeenCalledWith(
+        expect.objectContaining({
+          error: expect.objectContaining({ name: 'ServiceUnavailableError' }),
+        }),
       );
     });
 

@@ -48,12 +48,17 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 async function start(
   deadLetters: object | undefined,
   logger = mockServices.logger.mock(),
+  exposeDetails = false,
 ) {
   return startTestBackend({
     features: [
       dlqPlugin,
       mockServices.rootConfig.factory({
-        data: deadLetters ? { deadLetters } : {},
+        data: {
+          ...(deadLetters ? { deadLetters } : {}),
+          // As in production unless a test says otherwise.
+          localPlus: { errors: { exposeDetails } },
+        },
       }),
       catalogServiceMock.factory({ entities: [ledger, platform] }),
       mockServices.database.factory({
@@ -79,8 +84,8 @@ describe('configuration', () => {
     try {
       const { res } = await timed(backend);
       expect(res.status).toBe(503);
-      expect(res.body.error.message).toBe(
-        'dead letters are not configured: set deadLetters.redis.url',
+      expect(res.body.error.message).toMatch(
+        /^Valkey 'deadLetters\.redis' is not configured: set deadLetters\.redis\.url .*\(request id [0-9a-f]{12}\)$/,
       );
       const replay = await request(backend.server)
         .post('/api/dlq/dead-letters/replay')
@@ -131,7 +136,7 @@ describe('configuration', () => {
 });
 
 describeWithRedis('when Valkey is down, slow or back', () => {
-  it('answers 503 within the time-out when nothing listens, and never logs the password', async () => {
+  it('answers 503 within the time-out when nothing listens, naming Valkey by its config key and nothing internal', async () => {
     const logger = mockServices.logger.mock();
     const backend = await start(
       { redis: { url: 'redis://portal:s3cret-pw@127.0.0.1:1/3' } },
@@ -141,10 +146,23 @@ describeWithRedis('when Valkey is down, slow or back', () => {
       for (let i = 0; i < 2; i++) {
         const { res, ms } = await timed(backend);
         expect(res.status).toBe(503);
-        expect(res.body.error.message).toMatch(
-          /^Valkey \(dead letters\) could not be reached: .*ECONNREFUSED/,
+        const { message } = res.body.error;
+        expect(message).toMatch(
+          /^Valkey 'deadLetters\.redis' refused the connection \(is it running\?\): .*deadLetters\.redis\.url.* \(request id [0-9a-f]{12}\)$/,
+        );
+        // Nothing internal: no address, port, URL, driver text or stack.
+        expect(JSON.stringify(res.body)).not.toMatch(
+          /127\.0\.0\.1|:1\b|redis:\/\/|ECONNREFUSED|s3cret|stack|cause/,
         );
         expect(ms).toBeLessThan(2500);
+
+        // The log has the detail, under the id the answer shows.
+        const requestId = message.match(/request id (\w+)\)$/)[1];
+        const line = logger.error.mock.calls
+          .map(c => String(c[0]))
+          .find(l => l.includes(requestId));
+        expect(line).toContain('redis://portal:***@127.0.0.1:1/3');
+        expect(line).toContain('ECONNREFUSED');
       }
       const logged = JSON.stringify([
         logger.info.mock.calls,
@@ -153,6 +171,24 @@ describeWithRedis('when Valkey is down, slow or back', () => {
       ]);
       expect(logged).toContain('redis://portal:***@127.0.0.1:1/3');
       expect(logged).not.toContain('s3cret-pw');
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('shows the detail in development (localPlus.errors.exposeDetails), never the password', async () => {
+    const backend = await start(
+      { redis: { url: 'redis://portal:s3cret-pw@127.0.0.1:1/3' } },
+      mockServices.logger.mock(),
+      true,
+    );
+    try {
+      const { res } = await timed(backend);
+      expect(res.status).toBe(503);
+      expect(res.body.error.message).toMatch(
+        /^Valkey 'deadLetters\.redis' refused the connection \(is it running\?\): start the dev services with make start, or check deadLetters\.redis\.url \(redis:\/\/portal:\*\*\*@127\.0\.0\.1:1\/3: .*ECONNREFUSED.*\) \(request id \w+\)$/,
+      );
+      expect(JSON.stringify(res.body)).not.toContain('s3cret');
     } finally {
       await backend.stop();
     }
@@ -194,8 +230,9 @@ describeWithRedis('when Valkey is down, slow or back', () => {
         const { res, ms } = await timed(backend);
         expect(res.status).toBe(503);
         expect(res.body.error.message).toMatch(
-          /^Valkey \(dead letters\) could not be reached: /,
+          /^Valkey 'deadLetters\.redis' (refused|closed) the connection/,
         );
+        expect(JSON.stringify(res.body)).not.toContain(String(server.port));
         expect(ms).toBeLessThan(2500);
       }
 
@@ -212,8 +249,8 @@ describeWithRedis('when Valkey is down, slow or back', () => {
       try {
         const { res, ms } = await timed(backend);
         expect(res.status).toBe(503);
-        expect(res.body.error.message).toBe(
-          'Valkey (dead letters) could not be reached: Command timed out',
+        expect(res.body.error.message).toMatch(
+          /^Valkey 'deadLetters\.redis' did not answer within 2 s: .*deadLetters\.redis\.commandTimeoutMs.* \(request id [0-9a-f]{12}\)$/,
         );
         expect(ms).toBeLessThan(2500);
       } finally {

@@ -5,14 +5,22 @@ import {
   HttpAuthService,
   LoggerService,
   PermissionsService,
+  RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   InputError,
   NotAllowedError,
   NotFoundError,
-  ServiceUnavailableError,
+  stringifyError,
 } from '@backstage/errors';
+import {
+  DependencyError,
+  errorBoundary,
+  isDependencyError,
+  publicMessage,
+  readErrorSettings,
+} from '@internal/backend-helpers';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
@@ -34,15 +42,18 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { ActionLog } from './services/ActionLog';
+import { ActionLog, NewAction } from './services/ActionLog';
+import { BeforeChange } from './services/beforeChange';
 import { BullmqDeadLetters } from './services/BullmqDeadLetters';
 import { DramatiqDeadLetters } from './services/DramatiqDeadLetters';
+import { VALKEY } from './services/ValkeyConnection';
 
 const entityRef = z
   .string({
     error: issue =>
       issue.input === undefined ? 'required' : 'expected one entity reference',
   })
+  .max(255, 'expected an entity reference of at most 255 characters')
   .regex(
     /^[a-z]+:[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/i,
     'expected a full entity reference such as component:default/svc-ledger',
@@ -82,6 +93,8 @@ export interface RouterOptions {
   catalog: CatalogService;
   auditor: AuditorService;
   logger: LoggerService;
+  /** Reads localPlus.errors.exposeDetails. */
+  config: RootConfigService;
   actions: ActionLog;
   /** Undefined when deadLetters.redis.url is not set. */
   deadLetters?: {
@@ -95,8 +108,17 @@ interface SourceStore {
   list(
     limit: number,
   ): Promise<Pick<DeadLetterList, 'queues' | 'items' | 'total'>>;
-  replay(queue: string, key: string): Promise<DeadLetter>;
-  discard(queue: string, key: string): Promise<DeadLetter>;
+  /** `beforeChange` runs once the dead letter is read, before it changes. */
+  replay(
+    queue: string,
+    key: string,
+    beforeChange: BeforeChange,
+  ): Promise<DeadLetter>;
+  discard(
+    queue: string,
+    key: string,
+    beforeChange: BeforeChange,
+  ): Promise<DeadLetter>;
   /** Which rows of the action log are the source's. */
   actionScope: { actorPrefix?: string; onlyEntity?: boolean };
 }
@@ -105,6 +127,7 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { httpAuth, permissions, catalog, auditor, logger, actions } = options;
+  const settings = readErrorSettings(options.config);
   const router = Router();
   router.use(express.json());
 
@@ -113,24 +136,26 @@ export async function createRouter(
     if (source.broker === 'bullmq') {
       return {
         list: l => stores().bullmq.list(source, l),
-        replay: (q, k) => stores().bullmq.replay(source, q, k),
-        discard: (q, k) => stores().bullmq.discard(source, q, k),
+        replay: (q, k, b) => stores().bullmq.replay(source, q, k, b),
+        discard: (q, k, b) => stores().bullmq.discard(source, q, k, b),
         actionScope: { onlyEntity: true },
       };
     }
     return {
       list: l => stores().dramatiq.list(source, l),
-      replay: (q, k) => stores().dramatiq.replay(source, q, k),
-      discard: (q, k) => stores().dramatiq.discard(source, q, k),
+      replay: (q, k, b) => stores().dramatiq.replay(source, q, k, b),
+      discard: (q, k, b) => stores().dramatiq.discard(source, q, k, b),
       actionScope: { actorPrefix: source.actorPrefix },
     };
   }
 
   function stores() {
     if (!options.deadLetters) {
-      throw new ServiceUnavailableError(
-        'dead letters are not configured: set deadLetters.redis.url',
-      );
+      throw new DependencyError({
+        dependency: VALKEY,
+        problem: 'is not configured',
+        hint: 'set deadLetters.redis.url (DEAD_LETTERS_REDIS_URL in production)',
+      });
     }
     return options.deadLetters;
   }
@@ -216,15 +241,22 @@ export async function createRouter(
 
   /**
    * Replay and discard: audited from the moment the user is known, so
-   * refused and failed attempts are in the audit log too.
+   * refused and failed attempts are in the audit log too. The row of the
+   * trail is written before the dead letter changes (outcome `pending`):
+   * if it cannot be, the action is refused (503) and the dead letter is
+   * untouched; never done unaudited. It is then marked done or failed.
    */
   async function act(
     req: express.Request,
     action: 'replay' | 'discard',
-    run: (
+    prepare: (
       credentials: BackstageCredentials<BackstageUserPrincipal>,
       meta: Record<string, string>,
-    ) => Promise<{ letter: DeadLetter; entityRef: string; reason?: string }>,
+    ) => Promise<{
+      entityRef: string;
+      reason?: string;
+      change: (beforeChange: BeforeChange) => Promise<DeadLetter>;
+    }>,
   ): Promise<DeadLetter> {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const audit = await auditor.createEvent({
@@ -233,46 +265,91 @@ export async function createRouter(
       request: req,
     });
     const meta: Record<string, string> = {};
-    let done;
+    let row: (NewAction & { id: number }) | undefined;
+    let letter: DeadLetter;
     try {
-      done = await run(credentials, meta);
+      const {
+        entityRef: ref,
+        reason,
+        change,
+      } = await prepare(credentials, meta);
+      letter = await change(async read => {
+        const started: NewAction = {
+          action,
+          entityRef: ref,
+          queue: read.queue,
+          key: read.key,
+          messageId: read.messageId,
+          actor: read.actor,
+          reason,
+          by: credentials.principal.userEntityRef,
+          at: new Date().toISOString(),
+        };
+        // Throws a 503 naming the audit database: nothing changes then.
+        row = { ...started, id: await actions.start(started) };
+      });
     } catch (error) {
+      if (row) await finishFailed(row, error);
       await audit.fail({ error: error as Error, meta });
       throw error;
     }
-    const { letter, entityRef: ref, reason } = done;
     if (letter.messageId) meta.messageId = letter.messageId;
     if (letter.actor) meta.actor = letter.actor;
+    if (row) {
+      try {
+        await actions.finish(row.id, { outcome: 'done' });
+      } catch (error) {
+        // Valkey has changed and that cannot be rolled back: the answer
+        // still says what happened; the row stays pending and the log has
+        // what it should say, for someone to repair the trail.
+        logger.error(
+          `The ${action} of dead letter ${letter.key} was done, but row ${
+            row.id
+          } of dlq_actions stays pending: ${describe(
+            error,
+          )}; it should read ${JSON.stringify({ ...row, outcome: 'done' })}`,
+        );
+      }
+    }
     try {
       await audit.success({ meta });
     } catch (error) {
       logger.error(`Could not audit the ${action} of ${letter.key}: ${error}`);
     }
-    // The row is written only once Valkey has changed, and that change
-    // cannot be rolled back: if the row cannot be written, the answer still
-    // says what happened, and the failure is logged (with everything the
-    // row would have held) for someone to repair the trail.
-    const row = {
-      action,
-      entityRef: ref,
-      queue: letter.queue,
-      key: letter.key,
-      messageId: letter.messageId,
-      actor: letter.actor,
-      reason,
-      by: credentials.principal.userEntityRef,
-      at: new Date().toISOString(),
-    };
+    return letter;
+  }
+
+  /** Marks the row of a failed action with what the user is told. */
+  async function finishFailed(
+    row: NewAction & { id: number },
+    failure: unknown,
+  ) {
+    // The words the answer carries in production: no address, no stack.
+    const error = publicMessage(failure, {
+      exposeDetails: false,
+      pluginId: 'dlq',
+    });
     try {
-      await actions.record(row);
-    } catch (error) {
+      await actions.finish(row.id, { outcome: 'failed', error });
+    } catch (finishError) {
       logger.error(
-        `Could not write the ${action} of dead letter ${
-          letter.key
-        } to dlq_actions: ${error}; the row was ${JSON.stringify(row)}`,
+        `The ${row.action} of dead letter ${row.key} failed, and row ${
+          row.id
+        } of dlq_actions stays pending: ${describe(
+          finishError,
+        )}; it should read ${JSON.stringify({
+          ...row,
+          outcome: 'failed',
+          error,
+        })}`,
       );
     }
-    return letter;
+  }
+
+  /** An error for the log: its message and, for a dependency, its detail. */
+  function describe(error: unknown): string {
+    const detail = isDependencyError(error) ? error.detail : undefined;
+    return `${stringifyError(error)}${detail ? ` (${detail})` : ''}`;
   }
 
   router.post('/dead-letters/replay', async (req, res) => {
@@ -288,8 +365,11 @@ export async function createRouter(
         body.entityRef,
         credentials,
       );
-      const letter = await storeOf(source).replay(body.queue, body.key);
-      return { letter, entityRef: ref };
+      return {
+        entityRef: ref,
+        change: beforeChange =>
+          storeOf(source).replay(body.queue, body.key, beforeChange),
+      };
     });
     res.json({ replayed });
   });
@@ -307,11 +387,19 @@ export async function createRouter(
         body.entityRef,
         credentials,
       );
-      const letter = await storeOf(source).discard(body.queue, body.key);
-      return { letter, entityRef: ref, reason: body.reason };
+      return {
+        entityRef: ref,
+        reason: body.reason,
+        change: beforeChange =>
+          storeOf(source).discard(body.queue, body.key, beforeChange),
+      };
     });
     res.json({ discarded });
   });
+
+  // Last: 5xx answers name the dependency and carry a request id; the
+  // detail (addresses, driver messages) goes to the log under that id.
+  router.use(errorBoundary({ logger, settings, pluginId: 'dlq' }));
 
   return router;
 }

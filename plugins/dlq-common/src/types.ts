@@ -54,10 +54,21 @@ export interface DeadLetterList {
   limit: number;
 }
 
+/**
+ * How a replay or discard ended. Its row is written before the dead letter
+ * is touched (`pending`), then marked `done` or `failed`. A row that stays
+ * `pending` is one whose end could not be written (the log has it) or whose
+ * backend stopped in between: check the dead letter before acting again.
+ */
+export type DeadLetterActionOutcome = 'pending' | 'done' | 'failed';
+
 /** One replay or discard, as the audit trail keeps it. */
 export interface DeadLetterAction {
   id: number;
   action: 'replay' | 'discard';
+  outcome: DeadLetterActionOutcome;
+  /** Why it failed, as the user was told (never an address or a stack). */
+  error?: string;
   entityRef: string;
   queue: string;
   key: string;
@@ -66,22 +77,36 @@ export interface DeadLetterAction {
   reason?: string;
   /** The user who did it. */
   by: string;
+  /** When it was asked for. */
   at: string;
 }
 
+/*
+ * The longest values the API accepts. The audit table (plugins/dlq-backend
+ * migrations) stores them: its columns are at least this wide, and a test
+ * there feeds each maximum to SQLite and PostgreSQL.
+ */
+const ENTITY_REF_MAX = 255;
+const QUEUE_MAX = 100;
+const KEY_MAX = 200;
+const REASON_MAX = 500;
+
 const entityRef = z
   .string()
+  .max(ENTITY_REF_MAX, `at most ${ENTITY_REF_MAX} characters`)
   .regex(
     /^[a-z]+:[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/i,
     'a full entity reference, kind:namespace/name',
   );
 const queue = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'a queue name');
+  .max(QUEUE_MAX, `a queue name of at most ${QUEUE_MAX} characters`)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a queue name');
 /** Dramatiq's redis message id (a UUID), or a BullMQ dead letter's `<queue>/<job id>`. */
 const key = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:\/-]{0,199}$/, 'a broker message key');
+  .max(KEY_MAX, `a broker message key of at most ${KEY_MAX} characters`)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:\/-]*$/, 'a broker message key');
 
 /** Body of `POST /dead-letters/replay`. */
 export const replayRequestSchema = z.strictObject({ entityRef, queue, key });
@@ -96,6 +121,6 @@ export const discardRequestSchema = z.strictObject({
     .string()
     .trim()
     .min(10, 'give a reason of at least 10 characters')
-    .max(500, 'keep the reason under 500 characters'),
+    .max(REASON_MAX, `keep the reason under ${REASON_MAX} characters`),
 });
 export type DiscardRequest = z.infer<typeof discardRequestSchema>;

@@ -4,10 +4,9 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { Preparers } from '@backstage/plugin-techdocs-node';
-import {
-  DEFAULT_STALE_AFTER_DAYS,
-  runbooksPermissions,
-} from '@internal/plugin-runbooks-common';
+import { runbooksPermissions } from '@internal/plugin-runbooks-common';
+import { readErrorSettings } from '@internal/backend-helpers';
+import { readRunbooksConfig } from './config';
 import { createRouter } from './router';
 import { PrometheusAlerts } from './services/PrometheusAlerts';
 import { TechDocsRunbookFinder } from './services/RunbookFinder';
@@ -30,7 +29,6 @@ export const runbooksPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
-        cache: coreServices.cache,
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
         auth: coreServices.auth,
@@ -38,40 +36,32 @@ export const runbooksPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, urlReader } = deps;
+        // Checked at start-up: a mistake names its key and stops the backend.
+        const settings = readRunbooksConfig(config);
         deps.permissionsRegistry.addPermissions(runbooksPermissions);
-
-        const staleAfterDays =
-          config.getOptionalNumber('runbooks.staleAfterDays') ??
-          DEFAULT_STALE_AFTER_DAYS;
-        const timeoutMs =
-          config.getOptionalNumber('runbooks.prometheus.timeoutMs') ?? 5000;
         const finder = new TechDocsRunbookFinder({
           preparers: await Preparers.fromConfig(config, {
             logger,
             reader: urlReader,
           }),
           logger,
-          staleAfterDays,
+          staleAfterDays: settings.staleAfterDays,
         });
-        const alerts = new PrometheusAlerts({
-          baseUrl: config.getOptionalString('runbooks.prometheus.baseUrl'),
-          timeoutMs,
-        });
-
+        const alerts = new PrometheusAlerts(settings.prometheus);
         deps.httpRouter.use(
           await createRouter({
             ...deps,
+            errorSettings: readErrorSettings(config),
             finder,
+            docs: settings.docs,
             alerts,
             slos: new SloBoardLookup({
               auth: deps.auth,
               discovery: deps.discovery,
               logger,
-              timeoutMs,
+              timeoutMs: settings.prometheus.timeoutMs,
             }),
-            onCallGroup:
-              config.getOptionalString('runbooks.onCallGroup') ??
-              'group:default/on-call',
+            onCallGroup: settings.onCallGroup,
           }),
         );
       },

@@ -1,21 +1,15 @@
 import {
   BackstageCredentials,
-  CacheService,
   HttpAuthService,
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  EntityRunbooks,
   FiringAlerts,
   ONCALL_INCIDENT_COMMANDER_ANNOTATION,
   ONCALL_PRIMARY_ANNOTATION,
@@ -25,10 +19,17 @@ import {
   OnCallRotation,
   runbooksReadPermission,
 } from '@internal/plugin-runbooks-common';
+import {
+  ErrorSettings,
+  errorBoundary,
+  publicMessage,
+} from '@internal/backend-helpers';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { RunbookDocsConfig } from './config';
 import { PrometheusAlerts } from './services/PrometheusAlerts';
+import { RunbookReader } from './services/RunbookReader';
 import {
   RunbookFinder,
   TECHDOCS_REF_ANNOTATION,
@@ -47,22 +48,25 @@ export interface RouterOptions {
   permissions: PermissionsService;
   catalog: CatalogService;
   logger: LoggerService;
-  cache: CacheService;
+  /** What error answers may carry (localPlus.errors). */
+  errorSettings: ErrorSettings;
   finder: RunbookFinder;
+  /** How docs sites are read: concurrency, time-out, cache (runbooks.docs). */
+  docs: RunbookDocsConfig;
   alerts: PrometheusAlerts;
   onCallGroup: string;
   /** SLO state beside each alert; optional. */
   slos?: SloLookup;
 }
 
-const CACHE_TTL_MS = 5 * 60_000;
-
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, cache, finder, alerts, logger } =
-    options;
+  const { httpAuth, permissions, catalog, finder, alerts, logger } = options;
   const router = Router();
+  const reader = new RunbookReader({ finder, logger, config: options.docs });
+  const shown = (error: unknown) =>
+    publicMessage(error, { ...options.errorSettings, pluginId: 'runbooks' });
 
   /** Every route reads: the caller must be a user allowed runbooks.read. */
   async function authorizedUser(req: express.Request) {
@@ -75,16 +79,6 @@ export async function createRouter(
       throw new NotAllowedError('You may not read runbooks');
     }
     return credentials;
-  }
-
-  /** Runbooks of one entity, cached a few minutes (they are files). */
-  async function runbooksOf(entity: Entity): Promise<EntityRunbooks> {
-    const key = `runbooks:${stringifyEntityRef(entity)}`;
-    const cached = (await cache.get(key)) as EntityRunbooks | undefined;
-    if (cached) return cached;
-    const found = await finder.find(entity);
-    await cache.set(key, found as any, { ttl: CACHE_TTL_MS });
-    return found;
   }
 
   router.get('/entities/:kind/:namespace/:name/runbooks', async (req, res) => {
@@ -101,7 +95,10 @@ export async function createRouter(
     if (!entity) {
       throw new NotFoundError(`No entity ${ref}`);
     }
-    res.json(await runbooksOf(entity));
+    const read = await reader.read(entity);
+    // A 503 naming the entity; the detail is logged with a request id.
+    if (!read.ok) throw read.error;
+    res.json(read.runbooks);
   });
 
   router.get('/alerts', async (req, res) => {
@@ -111,18 +108,21 @@ export async function createRouter(
       entitiesWithDocs(credentials),
       options.slos?.byService(credentials),
     ]);
-    const all = await Promise.all(
-      entities.map(async e => {
-        try {
-          return (await runbooksOf(e)).runbooks;
-        } catch (error) {
-          // One unreadable docs site must not hide every other alert's runbook.
-          logger.warn(
-            `Could not read runbooks of ${stringifyEntityRef(e)}: ${error}`,
-          );
-          return [];
-        }
-      }),
+    // Bounded: at most runbooks.docs.concurrency reads at once, each waited
+    // for at most runbooks.docs.timeoutMs; known runbooks are served at once.
+    const reads = await Promise.all(
+      entities.map(async e => ({
+        entityRef: stringifyEntityRef(e),
+        read: await reader.read(e),
+      })),
+    );
+    const all = reads.flatMap(r => (r.read.ok ? r.read.runbooks.runbooks : []));
+    // One unreadable docs site must not hide every other alert's runbook;
+    // the page says whose runbooks are missing.
+    const unavailable = reads.flatMap(r =>
+      r.read.ok
+        ? []
+        : [{ entityRef: r.entityRef, message: shown(r.read.error) }],
     );
     const components = new Map(
       entities
@@ -137,6 +137,7 @@ export async function createRouter(
         // The SLO state of the alert's service, when the SLO plugin knows it.
         slo: a.service ? slos?.get(a.service) : undefined,
       })),
+      unavailable,
     };
     res.json(body);
   });
@@ -207,5 +208,13 @@ export async function createRouter(
     return items;
   }
 
+  // Last: server errors logged with a request id, answers without internals.
+  router.use(
+    errorBoundary({
+      logger,
+      settings: options.errorSettings,
+      pluginId: 'runbooks',
+    }),
+  );
   return router;
 }

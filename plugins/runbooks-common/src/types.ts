@@ -63,6 +63,18 @@ export interface AlertServiceSlo {
 
 export interface FiringAlerts {
   alerts: FiringAlert[];
+  /**
+   * Entities whose runbooks could not be read in time or at all: their
+   * alerts may show without a runbook. The message is written for people
+   * (no address); the detail is in the portal's log.
+   */
+  unavailable?: UnavailableRunbooks[];
+}
+
+/** The runbooks of one entity that could not be read. */
+export interface UnavailableRunbooks {
+  entityRef: string;
+  message: string;
 }
 
 /** Someone on the rotation. */

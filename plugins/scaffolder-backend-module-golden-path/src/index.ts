@@ -1,5 +1,6 @@
 /**
- * Scaffolder actions of the Local-Plus golden-path templates.
+ * Scaffolder actions, template globals and template filters of the
+ * Local-Plus golden-path templates.
  *
  * @packageDocumentation
  */
@@ -8,3 +9,5 @@ export { createPublishLocalAction } from './actions/publishLocal';
 export { createPublishLocalSettingsAction } from './actions/publishLocalSettings';
 export { createRegisterLocalAction } from './actions/registerLocal';
 export { createAssertEntityAbsentAction } from './actions/assertEntityAbsent';
+export { createWaitForEntityAction } from './actions/waitForEntity';
+export { goldenPathTemplateFilters } from './templateFilters';

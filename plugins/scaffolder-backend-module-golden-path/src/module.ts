@@ -12,6 +12,8 @@ import {
 } from './actions/publishLocal';
 import { createPublishLocalSettingsAction } from './actions/publishLocalSettings';
 import { createRegisterLocalAction } from './actions/registerLocal';
+import { createWaitForEntityAction } from './actions/waitForEntity';
+import { goldenPathTemplateFilters } from './templateFilters';
 import {
   goldenPathTemplateGlobals,
   readContainerRegistry,
@@ -19,9 +21,13 @@ import {
 
 /**
  * The scaffolder actions of the golden-path templates (templates/):
- * `publish:local`, `publish:local:settings`, `catalog:register:local` and
- * `catalog:entity:assert-absent`; and the template globals `todayUtc()` and
- * `containerRegistry()` (templateGlobals.ts).
+ * `publish:local:settings`, `catalog:entity:assert-absent`,
+ * `catalog:entity:wait-for`, and — only where local publishing is switched
+ * on (`scaffolder.localPublish.enabled` and a `targetDirectory`: development
+ * and tests, never production) — `publish:local` and `catalog:register:local`;
+ * the template globals `todayUtc()` and `containerRegistry()`
+ * (templateGlobals.ts) and the template filters `sqlIdentifier` and
+ * `sqlString` (templateFilters.ts).
  */
 export const scaffolderModuleGoldenPath = createBackendModule({
   pluginId: 'scaffolder',
@@ -33,24 +39,37 @@ export const scaffolderModuleGoldenPath = createBackendModule({
         templating: scaffolderTemplatingExtensionPoint,
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
+        logger: coreServices.logger,
       },
-      async init({ scaffolderActions, templating, config, catalog }) {
+      async init({ scaffolderActions, templating, config, catalog, logger }) {
         templating.addTemplateGlobals(
           goldenPathTemplateGlobals({
             containerRegistry: readContainerRegistry(config),
           }),
         );
+        templating.addTemplateFilters(goldenPathTemplateFilters);
+
         const targetDirectory = readTargetDirectory(config);
         const localEnabled =
           !!targetDirectory &&
           (config.getOptionalBoolean('scaffolder.localPublish.enabled') ??
             true);
         scaffolderActions.addActions(
-          createPublishLocalAction({ targetDirectory }),
           createPublishLocalSettingsAction({ enabled: localEnabled }),
-          createRegisterLocalAction({ targetDirectory, catalog }),
           createAssertEntityAbsentAction({ catalog }),
+          createWaitForEntityAction({ catalog }),
         );
+        // Writing repositories to, and registering files from, the backend
+        // host's disk: not an action a production portal offers at all.
+        if (localEnabled) {
+          scaffolderActions.addActions(
+            createPublishLocalAction({ targetDirectory }),
+            createRegisterLocalAction({ targetDirectory, catalog }),
+          );
+          logger.info(
+            `Local publishing is on: publish:local and catalog:register:local write to ${targetDirectory}`,
+          );
+        }
       },
     });
   },

@@ -243,7 +243,7 @@ async function main() {
       {
         name: 'bench',
         client: new PrometheusHttpClient(
-          { baseUrl: PROMETHEUS, timeoutMs: 10_000 },
+          { name: 'bench', baseUrl: PROMETHEUS, timeoutMs: 10_000 },
           recording,
         ),
       },
@@ -258,6 +258,8 @@ async function main() {
         // Spec files are read from disk (file: locations); no URL to read.
         loader: new SloSpecLoader({ urlReader: noUrls, cache: memoryCache() }),
       }),
+      logger: mockServices.logger.mock(),
+      errorSettings: { exposeDetails: true },
     });
     const app = express();
     app.use(router);

@@ -3,11 +3,14 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { readErrorSettings } from '@internal/backend-helpers';
 import { PrometheusHttpClient } from '@internal/prometheus-client';
 import { sloPermissions } from '@internal/plugin-slo-common';
+import { readSloConfig } from './config';
 import { createRouter } from './router';
 import { SloReader } from './services/SloReader';
 import { SloService } from './services/SloService';
+import { SourceErrors } from './services/sourceErrors';
 import { SpecEvaluator } from './services/SpecEvaluator';
 import { SloSpecLoader } from './services/specs/SloSpecLoader';
 
@@ -28,6 +31,7 @@ export const sloPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         config: coreServices.rootConfig,
+        logger: coreServices.logger,
         urlReader: coreServices.urlReader,
         cache: coreServices.cache,
         catalog: catalogServiceRef,
@@ -38,28 +42,35 @@ export const sloPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         config,
+        logger,
         urlReader,
         cache,
         catalog,
       }) {
+        // Checked at start-up: a mistake names its key and stops the backend.
+        const { windowDays, prometheus } = readSloConfig(config);
         permissionsRegistry.addPermissions(sloPermissions);
-        const servers = (
-          config.getOptionalConfigArray('slo.prometheus') ?? []
-        ).map(c => ({
-          name: c.getString('name'),
-          client: new PrometheusHttpClient({
-            baseUrl: c.getString('baseUrl'),
-            timeoutMs: c.getOptionalNumber('timeoutMs') ?? 5000,
-          }),
+        const errorSettings = readErrorSettings(config);
+        const errors = new SourceErrors({ settings: errorSettings, logger });
+        const servers = prometheus.map(server => ({
+          name: server.name,
+          client: new PrometheusHttpClient(server),
         }));
-        const windowDays = config.getOptionalNumber('slo.windowDays') ?? 30;
         const slos = new SloService({
-          reader: new SloReader(servers, windowDays),
-          evaluator: new SpecEvaluator(servers, windowDays),
+          reader: new SloReader(servers, windowDays, { errors }),
+          evaluator: new SpecEvaluator(servers, windowDays, { errors }),
           loader: new SloSpecLoader({ urlReader, cache }),
+          errors,
         });
         httpRouter.use(
-          await createRouter({ httpAuth, permissions, catalog, slos }),
+          await createRouter({
+            httpAuth,
+            permissions,
+            catalog,
+            slos,
+            logger,
+            errorSettings,
+          }),
         );
       },
     });

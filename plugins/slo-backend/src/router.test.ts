@@ -15,6 +15,7 @@ import request from 'supertest';
 import { createRouter } from './router';
 import { SloReader } from './services/SloReader';
 import { SloService } from './services/SloService';
+import { SourceErrors } from './services/sourceErrors';
 import { SpecEvaluator } from './services/SpecEvaluator';
 import { SloSpecLoader } from './services/specs/SloSpecLoader';
 
@@ -151,23 +152,62 @@ function prometheus(queries: string[], down?: { error: Error }): typeof fetch {
   }) as unknown as typeof fetch;
 }
 
+/** A refused connection, as Node's fetch reports it. */
+const refused = Object.assign(new TypeError('fetch failed'), {
+  cause: Object.assign(new Error('connect ECONNREFUSED 10.9.8.7:9090'), {
+    code: 'ECONNREFUSED',
+  }),
+});
+/** What a production answer must not hold. */
+const LEAKS =
+  /prom\.test|9090|10\.9\.8\.7|10\.1\.2\.3|ECONNREFUSED|fetch failed|stack|cause|at Object/;
+
 async function makeApp(
   options: {
     decision?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
     queries?: string[];
     down?: { error: Error };
+    /** A second server, after the first, that fails this way. */
+    secondDown?: { error: Error };
+    /** A fetch for the first server instead of the fake Prometheus. */
+    fetch?: typeof fetch;
+    timeoutMs?: number;
+    logger?: ReturnType<typeof mockServices.logger.mock>;
+    exposeDetails?: boolean;
   } = {},
 ) {
   const queries = options.queries ?? [];
+  const logger = options.logger ?? mockServices.logger.mock();
+  const errorSettings = { exposeDetails: options.exposeDetails ?? false };
   const servers = [
     {
       name: 'test',
       client: new PrometheusHttpClient(
-        { baseUrl: 'http://prom.test', timeoutMs: 500 },
-        prometheus(queries, options.down),
+        {
+          name: 'test',
+          baseUrl: 'http://prom.test:9090',
+          timeoutMs: options.timeoutMs ?? 500,
+          configKey: 'slo.prometheus[0]',
+        },
+        options.fetch ?? prometheus(queries, options.down),
       ),
     },
   ];
+  if (options.secondDown) {
+    servers.push({
+      name: 'eu-west-1b',
+      client: new PrometheusHttpClient(
+        {
+          name: 'eu-west-1b',
+          baseUrl: 'http://10.1.2.3:9090',
+          timeoutMs: 500,
+          configKey: 'slo.prometheus[1]',
+        },
+        prometheus([], options.secondDown),
+      ),
+    });
+  }
+  const errors = new SourceErrors({ settings: errorSettings, logger });
   const router = await createRouter({
     httpAuth: mockServices.httpAuth(),
     permissions: mockServices.permissions({
@@ -175,10 +215,13 @@ async function makeApp(
     }),
     catalog: catalogServiceMock({ entities: ENTITIES }),
     slos: new SloService({
-      reader: new SloReader(servers, 30),
-      evaluator: new SpecEvaluator(servers, 30),
+      reader: new SloReader(servers, 30, { errors }),
+      evaluator: new SpecEvaluator(servers, 30, { errors }),
       loader: new SloSpecLoader({ urlReader: mockServices.urlReader.mock() }),
+      errors,
     }),
+    logger,
+    errorSettings,
   });
   const app = express();
   app.use(router);
@@ -256,14 +299,67 @@ describe('GET /entities/:kind/:namespace/:name/slos', () => {
     ).toBe(400);
   });
 
-  it('answers 503 with the cause when Prometheus is down', async () => {
+  it('answers 503 naming Prometheus by its configured name when it is down, with a request id; the log has the detail', async () => {
+    const logger = mockServices.logger.mock();
     const res = await request(
-      await makeApp({ down: { error: new TypeError('fetch failed') } }),
+      await makeApp({ down: { error: refused }, logger }),
     ).get('/entities/component/default/svc-wallet/slos');
     expect(res.status).toBe(503);
-    expect(res.body.error.message).toBe(
-      'Prometheus at http://prom.test could not be reached (fetch failed)',
+    expect(res.body.error.message).toMatch(
+      /^Prometheus 'test' refused the connection \(is it running\?\): check slo\.prometheus\[0\]\.baseUrl in the portal config \(request id [0-9a-f]{12}\)$/,
     );
+    expect(JSON.stringify(res.body)).not.toMatch(LEAKS);
+    const id = /request id (\w+)/.exec(res.body.error.message)![1];
+    const logged = logger.error.mock.calls.map(c => String(c[0]));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain(`request id ${id}`);
+    expect(logged[0]).toMatch(
+      /http:\/\/prom\.test:9090\/api\/v1\/query.*ECONNREFUSED 10\.9\.8\.7:9090/,
+    );
+  });
+
+  it('answers 503 within the time-out when Prometheus is slow, without internals', async () => {
+    const hanging = ((_url: string, init: RequestInit) =>
+      new Promise((_resolve, reject) => {
+        init.signal!.addEventListener('abort', () =>
+          reject(init.signal!.reason),
+        );
+      })) as unknown as typeof fetch;
+    const logger = mockServices.logger.mock();
+    const started = Date.now();
+    const res = await request(
+      await makeApp({ fetch: hanging, timeoutMs: 300, logger }),
+    ).get('/entities/component/default/svc-wallet/slos');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(res.status).toBe(503);
+    expect(res.body.error.message).toMatch(
+      /^Prometheus 'test' did not answer within 300 ms: check that it is up, or raise slo\.prometheus\[0\]\.timeoutMs if it is only slow \(request id [0-9a-f]{12}\)$/,
+    );
+    expect(JSON.stringify(res.body)).not.toMatch(LEAKS);
+    expect(String(logger.error.mock.calls[0][0])).toContain(
+      'http://prom.test:9090/api/v1/query',
+    );
+  });
+
+  it('reports a second server that is down inside the answer, in the same words, without its address', async () => {
+    const logger = mockServices.logger.mock();
+    const res = await request(
+      await makeApp({ secondDown: { error: refused }, logger }),
+    ).get('/entities/component/default/svc-wallet/slos');
+    expect(res.status).toBe(200);
+    expect(res.body.slos.length).toBeGreaterThan(0);
+    expect(res.body.errors).toEqual([
+      {
+        server: 'eu-west-1b',
+        message:
+          "Prometheus 'eu-west-1b' refused the connection (is it running?): check slo.prometheus[1].baseUrl in the portal config",
+      },
+    ]);
+    expect(JSON.stringify(res.body)).not.toMatch(/10\.1\.2\.3|ECONNREFUSED/);
+    // Its address is in the log.
+    expect(
+      logger.warn.mock.calls.some(c => String(c[0]).includes('10.1.2.3:9090')),
+    ).toBe(true);
   });
 });
 
@@ -358,11 +454,28 @@ describe('GET /board', () => {
   });
 
   it('answers 503 when Prometheus is down', async () => {
+    const res = await request(await makeApp({ down: { error: refused } })).get(
+      '/board',
+    );
+    expect(res.status).toBe(503);
+    expect(res.body.error.message).toMatch(
+      /^Prometheus 'test' refused the connection .*\(request id \w+\)$/,
+    );
+    expect(JSON.stringify(res.body)).not.toMatch(LEAKS);
+  });
+
+  it('names every server when all are down', async () => {
     const res = await request(
-      await makeApp({ down: { error: new TypeError('fetch failed') } }),
+      await makeApp({
+        down: { error: refused },
+        secondDown: { error: refused },
+      }),
     ).get('/board');
     expect(res.status).toBe(503);
-    expect(res.body.error.message).toContain('could not be reached');
+    expect(res.body.error.message).toMatch(
+      /^None of the 2 Prometheus servers answered: Prometheus 'test' refused the connection .*; Prometheus 'eu-west-1b' refused the connection .* \(request id \w+\)$/,
+    );
+    expect(JSON.stringify(res.body)).not.toMatch(LEAKS);
   });
 });
 

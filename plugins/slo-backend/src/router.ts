@@ -1,6 +1,7 @@
 import {
   BackstageCredentials,
   HttpAuthService,
+  LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
@@ -12,6 +13,7 @@ import {
   SLO_SPEC_ANNOTATION,
   sloReadPermission,
 } from '@internal/plugin-slo-common';
+import { ErrorSettings, errorBoundary } from '@internal/backend-helpers';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -34,8 +36,11 @@ export async function createRouter(options: {
   permissions: PermissionsService;
   catalog: CatalogService;
   slos: SloService;
+  logger: LoggerService;
+  /** What error answers may carry (localPlus.errors). */
+  errorSettings: ErrorSettings;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, slos } = options;
+  const { httpAuth, permissions, catalog, slos, logger } = options;
   const router = Router();
 
   /** Every route reads SLOs: the caller must be a user allowed slo.read. */
@@ -119,5 +124,9 @@ export async function createRouter(options: {
     res.json(await slos.forEntities(items));
   });
 
+  // Last: server errors logged with a request id, answers without internals.
+  router.use(
+    errorBoundary({ logger, settings: options.errorSettings, pluginId: 'slo' }),
+  );
   return router;
 }

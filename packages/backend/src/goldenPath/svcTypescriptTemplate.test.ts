@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import {
   Harness,
   fullValues,
@@ -66,8 +67,17 @@ describe('templates/svc-typescript through the scaffolder', () => {
       path.join(repo, 'catalog-info.yaml'),
       'utf8',
     );
-    expect(catalogInfo).toContain('name: svc-rewards');
     expect(catalogInfo).not.toContain('${{');
+    const documents = parseAllDocuments(catalogInfo).map(d => d.toJS());
+    expect(documents.map(d => `${d.kind}:${d.metadata.name}`)).toEqual([
+      'Component:svc-rewards',
+      'API:svc-rewards-api',
+      'Resource:rewards.points-granted.v1',
+    ]);
+    expect(documents[0].spec).toMatchObject({
+      owner: 'group:default/product-team',
+      system: 'system:default/local-plus',
+    });
 
     const links = result.output.links ?? [];
     expect(links).toEqual(
@@ -83,12 +93,13 @@ describe('templates/svc-typescript through the scaffolder', () => {
       ]),
     );
 
-    // The registered location is processed into the service's entity.
-    const entity = await waitFor(
-      () => harness.getEntity('component:default/svc-rewards'),
-      'svc-rewards in the catalog',
+    // The task completes only once the catalog serves the entity: "Open in
+    // the catalog" works at once, no waiting here.
+    expect(result.log.join('\n')).toMatch(
+      /component:default\/svc-rewards is in the catalog/,
     );
-    expect(entity.spec.owner).toBe('group:default/product-team');
+    const entity = await harness.getEntity('component:default/svc-rewards');
+    expect(entity?.spec.owner).toBe('group:default/product-team');
     expect(entity.metadata.annotations['backstage.io/techdocs-ref']).toBe(
       'dir:.',
     );
@@ -104,6 +115,50 @@ describe('templates/svc-typescript through the scaffolder', () => {
     expect(published()).toEqual(before);
   });
 
+  it.each([
+    ['owner', 'group:default/ghost-team', 'Group'],
+    ['system', 'system:default/ghost-system', 'System'],
+    ['domain', 'domain:default/ghost-domain', 'Domain'],
+  ])(
+    'refuses an entity that is not in the catalog (%s), before rendering or writing anything',
+    async (field, ref, kind) => {
+      const before = published();
+      const result = await harness.runTask({
+        ...fullValues('svc-ghost-ref'),
+        [field]: ref,
+      });
+      expect(result.status).toBe('failed');
+      const log = result.log.join('\n');
+      expect(log).toContain(
+        `Beginning step ${field}: check that the ${kind} exists`,
+      );
+      expect(log).toContain(`Entity ${ref} not found`);
+      expect(log).not.toMatch(/Beginning step Render the repository/);
+      expect(published()).toEqual(before);
+    },
+  );
+
+  it.each([
+    ['owner', 'system:default/local-plus'],
+    ['owner', 'product-team'],
+    ['owner', 'group:default/Product-Team'],
+    ['system', 'group:default/product-team'],
+    ['domain', 'domain:loyalty'],
+  ])(
+    'refuses %s %s: not a full reference of the right kind',
+    async (field, value) => {
+      const res = await harness.createTask({
+        ...fullValues('svc-bad-ref'),
+        [field]: value,
+      });
+      expect(res.status).toBe(400);
+      const { errors } = (await res.json()) as {
+        errors: Array<{ property: string }>;
+      };
+      expect(errors.map(e => e.property)).toContain(`instance.${field}`);
+    },
+  );
+
   it('refuses a second service with the same name', async () => {
     const result = await harness.runTask(minimalValues('svc-rewards'));
     expect(result.status).toBe('failed');
@@ -115,6 +170,7 @@ describe('templates/svc-typescript through the scaffolder', () => {
     ['upper case in the name', { name: 'svc-Rewards' }, 'name'],
     ['a path in the name', { name: 'svc-a/../../etc' }, 'name'],
     ['an over-long name', { name: `svc-${'a'.repeat(40)}` }, 'name'],
+    ['a name ending with a dash (no Kubernetes namespace)', { name: 'svc-rewards-' }, 'name'],
     [
       'a template expression in the description',
       { description: 'Points ${{ values.name }} for everyone' },
@@ -188,6 +244,22 @@ describe('templates/svc-typescript configured as in production', () => {
     await harness?.stop();
   });
 
+  it('offers neither publish:local nor catalog:register:local', async () => {
+    const res = await fetch(`${harness.baseUrl}/api/scaffolder/v2/actions`);
+    expect(res.status).toBe(200);
+    const ids = ((await res.json()) as Array<{ id: string }>).map(a => a.id);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'publish:github',
+        'catalog:register',
+        'publish:local:settings',
+        'catalog:entity:wait-for',
+      ]),
+    );
+    expect(ids).not.toContain('publish:local');
+    expect(ids).not.toContain('catalog:register:local');
+  });
+
   it('takes the GitHub branch: publish:github and catalog:register', async () => {
     const res = await harness.dryRun(fullValues('svc-prod-path'));
     const body = (await res.json()) as any;
@@ -202,6 +274,10 @@ describe('templates/svc-typescript configured as in production', () => {
     expect(log).toMatch(
       /Skipping step register-local because its if condition was false/,
     );
+    // Neither local action is registered: the skipped steps never looked
+    // them up. The wait for the entity does not wait in a dry run.
+    expect(log).not.toMatch(/is not registered|not found/i);
+    expect(log).toMatch(/Dry run: would wait for the catalog to serve/);
     expect(fs.readdirSync(harness.publishDir)).toEqual([]);
   });
 });

@@ -2,8 +2,13 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ColumnFlag } from '@internal/plugin-data-ownership-common';
 import { Client, ClientConfig, DatabaseError } from 'pg';
 import { DatabaseConfig } from '../config';
-import { classifyColumnName, samplesLookLikePans } from '../lib/classify';
-import { COLUMNS_SQL, SAMPLED_TYPES, TABLES_SQL } from './queries';
+import { classifyColumnName, countCardSamples } from '../lib/classify';
+import {
+  COLUMNS_SQL,
+  SAMPLE_CHARS,
+  SAMPLED_TYPES,
+  TABLES_SQL,
+} from './queries';
 
 /** Tables sampled per round trip. */
 const SAMPLE_BATCH = 100;
@@ -33,10 +38,26 @@ export interface TableSource {
 }
 
 /**
+ * A sampled value as the classifier sees it. A value cut at SAMPLE_CHARS
+ * loses its last run of digits, which the cut may have shortened into
+ * something that looks like a card number.
+ */
+function sampledText(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  if (value.length <= SAMPLE_CHARS) return value;
+  const chars = Array.from(value); // left() counts characters, not UTF-16 units
+  if (chars.length <= SAMPLE_CHARS) return value;
+  return chars
+    .slice(0, SAMPLE_CHARS)
+    .join('')
+    .replace(/[\d -]+$/, '');
+}
+
+/**
  * Reads one PostgreSQL database's tables and columns from pg_catalog, in a
- * read-only session, and samples a few values of text and numeric columns
- * to find card numbers. Sampled values are checked in memory and dropped:
- * they are never returned, stored or logged.
+ * read-only session, and samples a few values of text-like (JSON and
+ * arrays too) and numeric columns to find card numbers. Sampled values are
+ * checked in memory and dropped: they are never returned, stored or logged.
  */
 export class PostgresIntrospector implements TableSource {
   constructor(
@@ -144,7 +165,7 @@ export class PostgresIntrospector implements TableSource {
           reasons: verdict.reasons,
         });
         if (
-          SAMPLED_TYPES.has(row.base_type) &&
+          SAMPLED_TYPES.has(row.element_type ?? row.base_type) &&
           !verdict.flags.includes('card-data')
         ) {
           const list = candidates.get(table) ?? [];
@@ -159,10 +180,18 @@ export class PostgresIntrospector implements TableSource {
     }
   }
 
-  /** The sampling query of one table: each value cut to 40 characters. */
+  /**
+   * The sampling query of one table: each value as text (JSON documents
+   * and arrays too), cut to SAMPLE_CHARS characters and one.
+   */
   private sampleSql(client: Client, table: LiveTable, columns: string[]) {
     const select = columns
-      .map((c, i) => `left(${client.escapeIdentifier(c)}::text, 40) AS c${i}`)
+      .map(
+        (c, i) =>
+          `left(${client.escapeIdentifier(c)}::text, ${
+            SAMPLE_CHARS + 1
+          }) AS c${i}`,
+      )
       .join(', ');
     const from = `${client.escapeIdentifier(
       table.schema,
@@ -170,10 +199,14 @@ export class PostgresIntrospector implements TableSource {
     return `SELECT ${select} FROM ${from} LIMIT ${Number(this.db.sampleRows)}`;
   }
 
-  /** Flags the columns whose sampled values all look like PANs. */
+  /**
+   * Flags the columns of which at least minCardSamples sampled values hold
+   * a card number. Only the count is kept.
+   */
   private judge(table: LiveTable, columns: string[], rows: unknown[][]) {
     columns.forEach((name, i) => {
-      if (samplesLookLikePans(rows.map(r => r[i] as string | null))) {
+      const found = countCardSamples(rows.map(r => sampledText(r[i])));
+      if (found >= this.db.minCardSamples) {
         const column = table.columns.find(c => c.name === name)!;
         column.flags.push('card-data');
         column.reasons.push('sampled values pass Luhn');
@@ -186,8 +219,8 @@ export class PostgresIntrospector implements TableSource {
    * Looks at a few rows of each table for PAN-like values: many tables per
    * round trip (one multi-statement query), and table by table for a batch
    * where one table cannot be read, so that it alone goes unsampled. Each
-   * value is cut to 40 characters in the query (a PAN has at most 19 digits
-   * and a few separators), so long texts are not even transferred.
+   * value is cut to SAMPLE_CHARS characters in the query, so that large
+   * documents are not transferred whole.
    */
   private async sampleBatch(
     client: Client,

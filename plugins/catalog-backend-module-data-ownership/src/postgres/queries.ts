@@ -43,8 +43,9 @@ ORDER BY 1, 2`;
 
 /**
  * Columns of the same tables, in table order; domains report their base
- * type. Comments are joined rather than read with col_description(), which
- * runs a query per column (twice as slow on 40,000 columns).
+ * type, arrays (and domains over arrays) their element type too. Comments
+ * are joined rather than read with col_description(), which runs a query
+ * per column (twice as slow on 40,000 columns).
  */
 export const COLUMNS_SQL = `
 SELECT n.nspname AS schema,
@@ -52,6 +53,7 @@ SELECT n.nspname AS schema,
        a.attname AS name,
        format_type(a.atttypid, a.atttypmod) AS type,
        coalesce(bt.typname, t.typname) AS base_type,
+       et.typname AS element_type,
        NOT a.attnotnull AS nullable,
        d.description AS comment
 FROM pg_attribute a
@@ -59,17 +61,36 @@ JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
+LEFT JOIN pg_type et
+  ON coalesce(bt.typcategory, t.typcategory) = 'A'
+  AND et.oid = coalesce(bt.typelem, t.typelem)
 LEFT JOIN pg_description d
   ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
 WHERE a.attnum > 0 AND NOT a.attisdropped
   AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${SCHEMA_FILTER}
 ORDER BY 1, 2, a.attnum`;
 
-/** Base types a PAN can hide in. */
+/**
+ * Base types a PAN can hide in, alone or as the element of an array: read
+ * as text (`::text`), JSON documents and arrays included. citext and hstore
+ * are extension types, known by name.
+ */
 export const SAMPLED_TYPES = new Set([
   'text',
   'varchar',
   'bpchar',
+  'citext',
+  'json',
+  'jsonb',
+  'xml',
+  'hstore',
   'int8',
   'numeric',
 ]);
+
+/**
+ * Characters of each sampled value read, as text: enough for a JSON
+ * document or a note, not a whole blob. One more is read to tell a cut
+ * value from a whole one.
+ */
+export const SAMPLE_CHARS = 8192;

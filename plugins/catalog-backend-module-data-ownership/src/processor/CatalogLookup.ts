@@ -9,6 +9,71 @@ export const UNKNOWN = Symbol('unknown component');
 /** Processing must not hang on a catalog that does not answer. */
 const TIMEOUT_MS = 10_000;
 
+/**
+ * Limits of the owners learned while processing: a catalog with a great
+ * many components (or a stream of renamed ones) must not grow it without
+ * end. Past either limit the least recently learned go first; they are
+ * then asked of the catalog, as before they were learned.
+ */
+export const MAX_LEARNED_ENTRIES = 10_000;
+export const MAX_LEARNED_BYTES = 2 * 1024 * 1024;
+
+/** Bytes an entry holds: its key and owner as UTF-16 strings, and the record. */
+const learnedSize = (ref: string, owner: string) =>
+  2 * (ref.length + owner.length) + 48;
+
+/**
+ * Owners by component, bounded by entries and bytes, each kept `ttlMs`;
+ * a Map in insertion order, refreshed on write, so the oldest go first.
+ * (This package does not depend on @internal/backend-helpers' BoundedCache.)
+ */
+class LearnedOwners {
+  private readonly entries = new Map<string, { owner: string; at: number }>();
+  private held = 0;
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = MAX_LEARNED_ENTRIES,
+    private readonly maxBytes = MAX_LEARNED_BYTES,
+  ) {}
+
+  get(ref: string): string | undefined {
+    const entry = this.entries.get(ref);
+    if (!entry) return undefined;
+    if (Date.now() - entry.at >= this.ttlMs) {
+      this.delete(ref);
+      return undefined;
+    }
+    return entry.owner;
+  }
+
+  set(ref: string, owner: string) {
+    const size = learnedSize(ref, owner);
+    this.delete(ref);
+    if (size > this.maxBytes) return;
+    this.entries.set(ref, { owner, at: Date.now() });
+    this.held += size;
+    while (this.entries.size > this.maxEntries || this.held > this.maxBytes) {
+      this.delete(this.entries.keys().next().value!);
+    }
+  }
+
+  get size() {
+    return this.entries.size;
+  }
+
+  get bytes() {
+    return this.held;
+  }
+
+  private delete(ref: string) {
+    const entry = this.entries.get(ref);
+    if (!entry) return;
+    this.entries.delete(ref);
+    this.held -= learnedSize(ref, entry.owner);
+  }
+}
+
 async function withTimeout<T>(what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -34,17 +99,27 @@ async function withTimeout<T>(what: string, promise: Promise<T>): Promise<T> {
  * new query at most every few seconds (it may just have been registered).
  */
 export class CatalogLookup {
+  /**
+   * The catalog's answer, replaced as a whole every `ttlMs`: as big as the
+   * catalog's list of components (one short ref and owner each), not a
+   * cache that grows with what is processed.
+   */
   private index?: { at: number; owners: Map<string, string> };
   private loading?: Promise<Map<string, string>>;
-  /** Owners seen while processing components, before the catalog serves them. */
-  private readonly learned = new Map<string, { owner: string; at: number }>();
+  /**
+   * Owners seen while processing components, before the catalog serves
+   * them; bounded by entries and bytes.
+   */
+  private readonly learned: LearnedOwners;
 
   constructor(
     private readonly catalog: CatalogService,
     private readonly auth: AuthService,
     private readonly ttlMs: number,
     private readonly minRefreshMs = 5_000,
-  ) {}
+  ) {
+    this.learned = new LearnedOwners(ttlMs);
+  }
 
   /**
    * The owner of a component as a full reference, UNKNOWN if the catalog has
@@ -71,15 +146,12 @@ export class CatalogLookup {
   learn(componentRef: string, owner: string): boolean {
     const ref = componentRef.toLocaleLowerCase('en-US');
     const known = this.recent(ref) ?? this.index?.owners.get(ref);
-    this.learned.set(ref, { owner, at: Date.now() });
+    this.learned.set(ref, owner);
     return known !== owner;
   }
 
   private recent(ref: string): string | undefined {
-    const entry = this.learned.get(ref);
-    return entry && Date.now() - entry.at < this.ttlMs
-      ? entry.owner
-      : undefined;
+    return this.learned.get(ref);
   }
 
   /** The given entities (kind, name, type and annotations only); missing ones left out. */

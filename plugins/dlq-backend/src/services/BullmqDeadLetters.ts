@@ -1,8 +1,4 @@
-import {
-  InputError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { InputError, NotFoundError, stringifyError } from '@backstage/errors';
 import {
   DeadLetter,
   DeadLetterList,
@@ -18,6 +14,7 @@ import {
   bullmqDeadLetter,
   parseBullmqRecord,
 } from './bullmqRecord';
+import { BeforeChange, nothingBeforeChange } from './beforeChange';
 import { ValkeyConnection } from './ValkeyConnection';
 
 /** HSCAN batch size: a service may keep thousands of dead letters. */
@@ -112,15 +109,17 @@ export class BullmqDeadLetters {
   }
 
   /**
-   * Runs the job again: claims the record (HDEL, one caller only), then
-   * retries the job if BullMQ still holds it as failed, or adds it anew with
-   * the record's name, data and retry policy. If BullMQ cannot be reached,
-   * the record is put back and the answer is a 503.
+   * Runs the job again: reads the record, lets `beforeChange` see it, claims
+   * it (HDEL, one caller only), then retries the job if BullMQ still holds
+   * it as failed, or adds it anew with the record's name, data and retry
+   * policy. If BullMQ cannot do it, the record is put back and the answer
+   * is a 503 that says so.
    */
   async replay(
     source: BullmqSource,
     queue: string,
     key: string,
+    beforeChange: BeforeChange = nothingBeforeChange,
   ): Promise<DeadLetter> {
     checkAddress(queue, key);
     const hash = this.hashOf(source);
@@ -139,23 +138,41 @@ export class BullmqDeadLetters {
           `Dead letter ${key} of ${source.service} cannot be replayed: ${stored.unreadable}. Discard it instead.`,
         );
       }
-      if ((await redis.hdel(hash, key)) !== 1) throw gone(source, queue, key);
       return { letter: dead, record: stored.record, raw: value };
     });
+    await beforeChange(letter);
+    await this.connection.run(async redis => {
+      if ((await redis.hdel(hash, key)) !== 1) throw gone(source, queue, key);
+    });
+    const bullQueue = `${source.service}-${queue}`;
     try {
-      await this.requeue(source, queue, record);
+      await this.requeue(bullQueue, record);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const via = `BullMQ queue ${bullQueue}`;
+      const timeoutMs = this.boundMs();
       try {
         await this.connection.run(redis => redis.hset(hash, key, raw));
       } catch (restoreError) {
-        throw new ServiceUnavailableError(
-          `Dead letter ${key} of ${source.service} could not be replayed (${reason}) and its record could not be put back (${restoreError}): the job ${record.jobName} ${record.jobId} must be re-run by hand`,
-        );
+        throw this.connection.failure(error, {
+          phase: 'command',
+          timeoutMs,
+          via,
+          outcome: `dead letter ${key} of ${source.service} was not replayed, and its record could not be put back: re-run job ${record.jobName} ${record.jobId} of ${bullQueue} by hand`,
+          detail: `${stringifyError(
+            error,
+          )}; putting the record back: ${stringifyError(restoreError)}${
+            (restoreError as { detail?: string }).detail
+              ? ` (${(restoreError as { detail?: string }).detail})`
+              : ''
+          }`,
+        });
       }
-      throw new ServiceUnavailableError(
-        `Dead letter ${key} of ${source.service} could not be replayed, and is kept: ${reason}`,
-      );
+      throw this.connection.failure(error, {
+        phase: 'command',
+        timeoutMs,
+        via,
+        outcome: `dead letter ${key} of ${source.service} was not replayed and is kept; replay it again once Valkey answers`,
+      });
     }
     return letter;
   }
@@ -165,29 +182,29 @@ export class BullmqDeadLetters {
     source: BullmqSource,
     queue: string,
     key: string,
+    beforeChange: BeforeChange = nothingBeforeChange,
   ): Promise<DeadLetter> {
     checkAddress(queue, key);
     const hash = this.hashOf(source);
-    return this.connection.run(async redis => {
+    const letter = await this.connection.run(async redis => {
       const value = await redis.hget(hash, key);
       if (value === null) throw gone(source, queue, key);
-      const letter = bullmqDeadLetter({
+      return bullmqDeadLetter({
         queue,
         key,
         stored: parseBullmqRecord(value),
         links: this.links,
       });
-      if ((await redis.hdel(hash, key)) !== 1) throw gone(source, queue, key);
-      return letter;
     });
+    await beforeChange(letter);
+    await this.connection.run(async redis => {
+      if ((await redis.hdel(hash, key)) !== 1) throw gone(source, queue, key);
+    });
+    return letter;
   }
 
-  private async requeue(
-    source: BullmqSource,
-    queue: string,
-    record: BullmqRecord,
-  ): Promise<void> {
-    const bull = this.queue(`${source.service}-${queue}`);
+  private async requeue(name: string, record: BullmqRecord): Promise<void> {
+    const bull = this.queue(name);
     await this.bounded(async () => {
       const job = await Job.fromId(bull, record.jobId);
       if (job && (await job.getState()) === 'failed') {
@@ -220,21 +237,31 @@ export class BullmqDeadLetters {
     return queue;
   }
 
+  /** How long a replay waits for BullMQ: the connect and command time-outs. */
+  private boundMs(): number {
+    const options = this.client?.options ?? this.connection.redis.options;
+    return (options.connectTimeout ?? 2000) + (options.commandTimeout ?? 2000);
+  }
+
   /**
    * BullMQ's client queues commands while disconnected; a replay must not
    * hang for that long, so it gives up after the connect and command time-outs.
    */
   private async bounded(fn: () => Promise<void>): Promise<void> {
-    const options = this.client!.options;
-    const ms =
-      (options.connectTimeout ?? 2000) + (options.commandTimeout ?? 2000);
+    const ms = this.boundMs();
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       await Promise.race([
         fn(),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(new Error(`BullMQ did not answer within ${ms} ms`)),
+            () =>
+              reject(
+                Object.assign(
+                  new Error(`BullMQ did not answer within ${ms} ms`),
+                  { name: 'TimeoutError' },
+                ),
+              ),
             ms,
           );
         }),

@@ -15,6 +15,7 @@ import {
   replayedMessage,
   toDeadLetter,
 } from './dramatiqMessage';
+import { BeforeChange, nothingBeforeChange } from './beforeChange';
 import { ValkeyConnection } from './ValkeyConnection';
 
 /**
@@ -324,24 +325,30 @@ export class DramatiqDeadLetters {
 
   /**
    * Puts a dead letter back on its queue (same message_id, retries reset,
-   * new broker id) and removes it from the dead letters, atomically.
+   * new broker id) and removes it from the dead letters, atomically. Reads
+   * and checks it first, then lets `beforeChange` see it: if that throws,
+   * nothing changes.
    */
   async replay(
     source: DramatiqSource,
     queue: string,
     key: string,
+    beforeChange: BeforeChange = nothingBeforeChange,
   ): Promise<DeadLetter> {
     this.checkQueue(queue);
-    return this.connection.run(async redis => {
-      const { letter, raw } = await this.fetchOne(redis, source, queue, key);
-      if (letter.unreadable || raw === null) {
-        throw new InputError(
-          `Dead letter ${key} on queue ${queue} cannot be replayed: ${letter.unreadable}. Discard it instead.`,
-        );
-      }
-      const k = this.keys(queue);
-      const newKey = randomUUID();
-      const done = await (redis as Redis & DeadLetterCommands).dlqReplay(
+    const { letter, raw } = await this.connection.run(redis =>
+      this.fetchOne(redis, source, queue, key),
+    );
+    if (letter.unreadable || raw === null) {
+      throw new InputError(
+        `Dead letter ${key} on queue ${queue} cannot be replayed: ${letter.unreadable}. Discard it instead.`,
+      );
+    }
+    await beforeChange(letter);
+    const k = this.keys(queue);
+    const newKey = randomUUID();
+    const done = await this.connection.run(redis =>
+      (redis as Redis & DeadLetterCommands).dlqReplay(
         k.xq,
         k.xqMsgs,
         k.queue,
@@ -349,32 +356,33 @@ export class DramatiqDeadLetters {
         key,
         newKey,
         replayedMessage(raw, queue, newKey),
-      );
-      if (done !== 1) throw gone(queue, key);
-      this.actors.delete(`${queue}\n${key}`);
-      return letter;
-    });
+      ),
+    );
+    // Replayed or discarded by someone else meanwhile.
+    if (done !== 1) throw gone(queue, key);
+    this.actors.delete(`${queue}\n${key}`);
+    return letter;
   }
 
-  /** Removes a dead letter for good, atomically. */
+  /** Removes a dead letter for good, atomically; `beforeChange` as for replay. */
   async discard(
     source: DramatiqSource,
     queue: string,
     key: string,
+    beforeChange: BeforeChange = nothingBeforeChange,
   ): Promise<DeadLetter> {
     this.checkQueue(queue);
-    return this.connection.run(async redis => {
-      const { letter } = await this.fetchOne(redis, source, queue, key);
-      const k = this.keys(queue);
-      const done = await (redis as Redis & DeadLetterCommands).dlqDiscard(
-        k.xq,
-        k.xqMsgs,
-        key,
-      );
-      if (done !== 1) throw gone(queue, key);
-      this.actors.delete(`${queue}\n${key}`);
-      return letter;
-    });
+    const { letter } = await this.connection.run(redis =>
+      this.fetchOne(redis, source, queue, key),
+    );
+    await beforeChange(letter);
+    const k = this.keys(queue);
+    const done = await this.connection.run(redis =>
+      (redis as Redis & DeadLetterCommands).dlqDiscard(k.xq, k.xqMsgs, key),
+    );
+    if (done !== 1) throw gone(queue, key);
+    this.actors.delete(`${queue}\n${key}`);
+    return letter;
   }
 }
 

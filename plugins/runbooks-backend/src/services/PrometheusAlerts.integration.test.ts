@@ -84,7 +84,11 @@ describeWithPrometheus('PrometheusAlerts against a real Prometheus', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const client = new PrometheusAlerts({ baseUrl, timeoutMs: 2000 });
+  const client = new PrometheusAlerts({
+    name: 'local',
+    baseUrl,
+    timeoutMs: 2000,
+  });
   const runbooks = [
     runbook('svc-ledger', 'slo-burn', ['SLOErrorBudgetBurnPage']),
     runbook('svc-wallet', 'dead-letters-piling-up', [
@@ -129,9 +133,12 @@ describeWithPrometheus('PrometheusAlerts against a real Prometheus', () => {
 
   it('fails fast and clearly while Prometheus is stopped, and recovers', async () => {
     await stop();
-    await expect(client.firing()).rejects.toThrow(
-      `Prometheus at ${baseUrl} could not be reached`,
+    const error = await client.firing().catch(e => e);
+    expect(error.message).toBe(
+      "Prometheus 'local' refused the connection (is it running?): start the dev services with make start, or check runbooks.prometheus.baseUrl",
     );
+    // The address is for the log only.
+    expect(error.detail).toContain(`GET ${baseUrl}/api/v1/alerts`);
     start();
     const firing = await waitFor(
       () => client.firing(),

@@ -11,13 +11,21 @@ export class PrometheusAlerts {
   private readonly client?: PrometheusHttpClient;
 
   constructor(options: {
-    baseUrl: string | undefined;
+    /** Its name in messages (runbooks.prometheus.name). */
+    name: string;
+    /** Unset: firing() says how to configure it. */
+    baseUrl?: string;
     timeoutMs: number;
     fetch?: typeof fetch;
   }) {
     if (options.baseUrl) {
       this.client = new PrometheusHttpClient(
-        { baseUrl: options.baseUrl, timeoutMs: options.timeoutMs },
+        {
+          name: options.name,
+          baseUrl: options.baseUrl,
+          timeoutMs: options.timeoutMs,
+          configKey: 'runbooks.prometheus',
+        },
         options.fetch,
       );
     }

@@ -3,6 +3,8 @@ import {
   PrometheusHttpClient,
 } from '@internal/prometheus-client';
 import fs from 'node:fs';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { byUrgency } from './SloService';
@@ -17,6 +19,15 @@ if (!haveServices && process.env.LOCALPLUS_REQUIRE_SERVICES) {
     'LOCALPLUS_PROMETHEUS_URL is not set: run scripts/services.sh start',
   );
 }
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise(resolve => server.close(resolve));
+  return port;
+}
+
 const describeWithPrometheus = haveServices ? describe : describe.skip;
 
 type Slo = {
@@ -109,6 +120,7 @@ describeWithPrometheus('SloReader against a real Prometheus', () => {
   const live = {
     name: 'test',
     client: new PrometheusHttpClient({
+      name: 'test',
       baseUrl: `http://127.0.0.1:${PORT}`,
       timeoutMs: 2000,
     }),
@@ -178,8 +190,10 @@ describeWithPrometheus('SloReader against a real Prometheus', () => {
     const down = {
       name: 'eu-west-1b',
       client: new PrometheusHttpClient({
-        baseUrl: 'http://127.0.0.1:9',
+        name: 'eu-west-1b',
+        baseUrl: `http://127.0.0.1:${await closedPort()}`,
         timeoutMs: 1000,
+        configKey: 'slo.prometheus[1]',
       }),
     };
     const result = await new SloReader([live, down], 30).read(services);
@@ -188,16 +202,17 @@ describeWithPrometheus('SloReader against a real Prometheus', () => {
     expect(result.errors).toEqual([
       {
         server: 'eu-west-1b',
-        message: expect.stringContaining(
-          'Prometheus at http://127.0.0.1:9 could not be reached',
-        ),
+        message:
+          "Prometheus 'eu-west-1b' refused the connection (is it running?): start the dev services with make start, or check slo.prometheus[1].baseUrl",
       },
     ]);
   });
 
   it('fails clearly while Prometheus is stopped, and recovers', async () => {
     await stop();
-    await expect(reader.read(services)).rejects.toThrow(/could not be reached/);
+    await expect(reader.read(services)).rejects.toThrow(
+      /^Prometheus 'test' refused the connection/,
+    );
     start();
     const { slos } = await readAll();
     expect(slos).toHaveLength(3);

@@ -13,6 +13,7 @@ import {
   hourlyRange,
   SloSeries,
 } from './sloMath';
+import { everyServerFailed, SourceErrors } from './sourceErrors';
 
 /** A Prometheus server the SLOs are read from. */
 export interface NamedPrometheus {
@@ -44,8 +45,14 @@ export class SloReader {
     private readonly options: {
       /** The instant queries are evaluated at (ms); now by default. */
       now?: () => number;
+      /** How a server that failed is reported beside the others' SLOs. */
+      errors?: SourceErrors;
     } = {},
   ) {}
+
+  private get errors() {
+    return this.options.errors ?? new SourceErrors();
+  }
 
   async read(services: string[]): Promise<SloReadResult> {
     checkServiceNames(services);
@@ -62,7 +69,7 @@ export class SloReader {
     const objectiveQuery = `slo:objective:ratio{${selector}}`;
 
     const found = new Map<string, SloSeries>();
-    const errors: SloReadResult['errors'] = [];
+    const failures: { server: string; error: unknown }[] = [];
     let queries = 0;
     // Both queries at the same instant, so ratios and objectives agree.
     const time = (this.options.now ?? Date.now)() / 1000;
@@ -99,13 +106,16 @@ export class SloReader {
             else series.errorRatios[window as BurnWindow] = r.value;
           }
         } catch (error) {
-          errors.push({ server: name, message: (error as Error).message });
+          failures.push({ server: name, error });
         }
       }),
     );
-    if (errors.length === this.servers.length) {
-      throw new ServiceUnavailableError(errors.map(e => e.message).join('; '));
+    if (failures.length === this.servers.length) {
+      throw everyServerFailed(failures);
     }
+    const errors = failures.map(f =>
+      this.errors.serverError(f.server, f.error),
+    );
     const slos = [...found.values()]
       .filter(
         s => Number.isFinite(s.objective) && s.objective > 0 && s.objective < 1,
@@ -139,20 +149,23 @@ export class SloReader {
     // so `a or b` would drop b's series that carry the same labels as a's.
     const query = `{__name__=~"slo:sli_error:ratio_rate1h|slo:objective:ratio",sloth_service="${service}"}`;
     const found = new Map<string, SloBudgetSeries>();
-    const errors: SloServerError[] = [];
+    const failures: { server: string; error: unknown }[] = [];
     const answers = await Promise.all(
       this.servers.map(async ({ name, client }) => {
         try {
           return await client.queryRange(query, range);
         } catch (error) {
-          errors.push({ server: name, message: (error as Error).message });
+          failures.push({ server: name, error });
           return [];
         }
       }),
     );
-    if (errors.length === this.servers.length) {
-      throw new ServiceUnavailableError(errors.map(e => e.message).join('; '));
+    if (failures.length === this.servers.length) {
+      throw everyServerFailed(failures);
     }
+    const errors: SloServerError[] = failures.map(f =>
+      this.errors.serverError(f.server, f.error),
+    );
     for (const series of answers) {
       const bySlo = new Map<
         string,

@@ -251,8 +251,10 @@ describeWithPrometheus(
     const server = (timeoutMs = 2000) => ({
       name: 'test',
       client: new PrometheusHttpClient({
+        name: 'test',
         baseUrl: `http://127.0.0.1:${PORT}`,
         timeoutMs,
+        configKey: 'slo.prometheus[0]',
       }),
     });
     const service = (
@@ -535,7 +537,7 @@ describeWithPrometheus(
       const hung = slo.forEntities([ledger]);
       await expect(hung).rejects.toBeInstanceOf(ServiceUnavailableError);
       await expect(hung).rejects.toThrow(
-        `Prometheus at http://127.0.0.1:${PORT} did not answer within 1000 ms`,
+        "Prometheus 'test' did not answer within 1 s: check that it is up, or raise slo.prometheus[0].timeoutMs if it is only slow",
       );
       expect(Date.now() - started).toBeLessThan(2500);
       prometheus.resume();
@@ -549,7 +551,9 @@ describeWithPrometheus(
 
       await stop();
       started = Date.now();
-      await expect(slo.history(ledger)).rejects.toThrow(/could not be reached/);
+      await expect(slo.history(ledger)).rejects.toThrow(
+        /^Prometheus 'test' refused the connection/,
+      );
       expect(Date.now() - started).toBeLessThan(2500);
       start();
       await ready();

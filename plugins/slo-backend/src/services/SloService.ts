@@ -1,5 +1,6 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ServiceUnavailableError } from '@backstage/errors';
+import { isDependencyError } from '@internal/backend-helpers';
 import {
   SLO_SERVICE_ANNOTATION,
   SLO_SPEC_ANNOTATION,
@@ -14,6 +15,7 @@ import { isServiceName, SloReader } from './SloReader';
 import { SpecEvaluator, SpecSloItem } from './SpecEvaluator';
 import { SloSpecLoader } from './specs/SloSpecLoader';
 import { SloSpecError } from './specs/SloSpec';
+import { SourceErrors } from './sourceErrors';
 
 /** The service name Sloth knows an entity by. */
 export function sloServiceOf(entity: Entity): string {
@@ -50,8 +52,14 @@ export class SloService {
       reader: SloReader;
       evaluator: SpecEvaluator;
       loader: SloSpecLoader;
+      /** How a source that failed is reported beside the other's SLOs. */
+      errors?: SourceErrors;
     },
   ) {}
+
+  private get errors() {
+    return this.deps.errors ?? new SourceErrors();
+  }
 
   /** Reads the spec files of the entities that have one. */
   private async specItems(entities: Entity[]) {
@@ -110,7 +118,12 @@ export class SloService {
       })),
       this.deps.evaluator.evaluate(items),
     ]);
-    const merged = mergeSources<SloWithEntity>(items, specs, recorded);
+    const merged = mergeSources<SloWithEntity>(
+      items,
+      specs,
+      recorded,
+      this.errors,
+    );
     return {
       slos: merged.values.sort(byUrgency),
       errors: merged.errors,
@@ -134,6 +147,7 @@ export class SloService {
       items,
       specs,
       recorded,
+      this.errors,
     );
     return {
       series: merged.values,
@@ -163,6 +177,7 @@ function mergeSources<T extends { service: string; slo: string }>(
   items: SpecSloItem[],
   specs: PromiseSettledResult<Evaluated<T>>,
   recorded: PromiseSettledResult<Answer<T>>,
+  reporter: SourceErrors,
 ): Answer<T> & { problems: SloSpecProblem[] } {
   if (
     recorded.status === 'rejected' &&
@@ -181,7 +196,7 @@ function mergeSources<T extends { service: string; slo: string }>(
     problems.push(...specs.value.problems);
     queries += specs.value.queries;
   } else {
-    errors.push(...outage(specs.reason));
+    errors.push(...outage(specs.reason, reporter));
   }
   if (recorded.status === 'fulfilled') {
     values.push(...recorded.value.values.filter(v => !declared.has(keyOf(v))));
@@ -190,17 +205,20 @@ function mergeSources<T extends { service: string; slo: string }>(
       if (!errors.some(x => x.server === e.server)) errors.push(e);
     }
   } else {
-    for (const e of outage(recorded.reason)) {
+    for (const e of outage(recorded.reason, reporter)) {
       if (!errors.some(x => x.message === e.message)) errors.push(e);
     }
   }
   return { values, errors, problems, queries };
 }
 
-/** An error that is an outage is shown as such; any other is a bug. */
-function outage(error: unknown) {
-  if (error instanceof ServiceUnavailableError) {
-    return [{ server: 'prometheus', message: error.message }];
+/**
+ * An error that is an outage is shown as such, in the words an error answer
+ * would have (no address in production); any other is a bug.
+ */
+function outage(error: unknown, reporter: SourceErrors): SloServerError[] {
+  if (isDependencyError(error) || error instanceof ServiceUnavailableError) {
+    return [reporter.serverError('prometheus', error)];
   }
   throw error;
 }

@@ -51,7 +51,12 @@ const item = (slo: string, windowDays?: number): SpecSloItem => ({
 const server = (name: string, fetchImpl: typeof fetch) => ({
   name,
   client: new PrometheusHttpClient(
-    { baseUrl: `http://${name}.test`, timeoutMs: 500 },
+    {
+      name,
+      baseUrl: `http://${name}.test:9090`,
+      timeoutMs: 500,
+      configKey: `slo.prometheus.${name}`,
+    },
     fetchImpl,
   ),
 });
@@ -145,11 +150,12 @@ describe('SpecEvaluator', () => {
       item('b'),
     ]);
     expect(queries).toBe(6); // 2 SLOs x 3 servers
+    // Words for people, no address: the answer carries them to the page.
     expect(errors).toEqual([
       {
         server: 'down',
         message:
-          'Prometheus at http://down.test could not be reached (fetch failed)',
+          "Prometheus 'down' failed: check slo.prometheus.down.baseUrl in the portal config",
       },
     ]);
     expect(results.map(r => [r.slo, r.burnRates['1h']])).toEqual([
@@ -164,7 +170,29 @@ describe('SpecEvaluator', () => {
     }) as unknown as typeof fetch;
     const evaluator = new SpecEvaluator([server('down', down)], 30);
     await expect(evaluator.evaluate([item('a')])).rejects.toThrow(
-      'Prometheus at http://down.test could not be reached',
+      "Prometheus 'down' failed: check slo.prometheus.down.baseUrl in the portal config",
     );
+  });
+
+  it("reports a query Prometheus rejects on its spec, in Prometheus' words", async () => {
+    const rejecting = (async () =>
+      new Response(
+        JSON.stringify({
+          status: 'error',
+          errorType: 'bad_data',
+          error: '1:5: parse error: unexpected ")"',
+        }),
+        { status: 400 },
+      )) as unknown as typeof fetch;
+    const evaluator = new SpecEvaluator([server('a', rejecting)], 30);
+    const { problems } = await evaluator.evaluate([item('broken')]);
+    expect(problems).toEqual([
+      {
+        entityRef: 'component:default/svc-ledger',
+        file: 'slo/sloth.yaml',
+        message:
+          'slo/sloth.yaml: spec.indicator.spec: Prometheus rejected the SLI query of broken: 1:5: parse error: unexpected ")"',
+      },
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { ServiceUnavailableError } from '@backstage/errors';
+import { withoutAddresses } from '@internal/backend-helpers';
 import { PrometheusQueryError } from '@internal/prometheus-client';
 import {
   BURN_WINDOWS,
@@ -18,6 +19,7 @@ import {
 } from './sloMath';
 import { tagged, union, unionChunks } from './promql';
 import { SpecSlo, withWindow } from './specs/SloSpec';
+import { everyServerFailed, SourceErrors } from './sourceErrors';
 
 /** One SLO of a spec file, with the entity that points to the file. */
 export interface SpecSloItem {
@@ -59,6 +61,8 @@ export class SpecEvaluator {
     private readonly options: {
       now?: () => number;
       maxQueryChars?: number;
+      /** How a server that failed is reported beside the others' SLOs. */
+      errors?: SourceErrors;
     } = {},
   ) {}
 
@@ -261,13 +265,13 @@ export class SpecEvaluator {
   ) {
     const parts = items.map(partOfItem);
     const chunks = unionChunks(parts, this.options.maxQueryChars ?? 60_000);
-    const errors: SloServerError[] = [];
+    const failures: { server: string; error: unknown }[] = [];
     const problems = new Map<number, SloSpecProblem>();
     let queries = 0;
     if (items.length === 0) {
       return {
         answers: [] as R[][],
-        errors,
+        errors: [] as SloServerError[],
         problems: [],
         rejected: new Set<number>(),
         queries,
@@ -278,18 +282,20 @@ export class SpecEvaluator {
         'No Prometheus is configured: set slo.prometheus',
       );
     }
-    const reject = (i: number, error: Error) => {
+    const reject = (i: number, error: PrometheusQueryError) => {
       const { file, entityRef, slo } = items[i];
+      // Prometheus' words about the query: what the spec's author must fix.
+      const reason = withoutAddresses(error.reason ?? error.message);
       problems.set(i, {
         entityRef,
         file,
-        message: `${file}: ${slo.field}: Prometheus rejected the SLI query of ${slo.slo}: ${error.message}`,
+        message: `${file}: ${slo.field}: Prometheus rejected the SLI query of ${slo.slo}: ${reason}`,
       });
     };
     const answers = await Promise.all(
       this.servers.map(async ({ name, client }) => {
         const found: R[] = [];
-        let failure: Error | undefined;
+        let failure: unknown;
         await Promise.all(
           chunks.map(async chunk => {
             queries += 1;
@@ -299,7 +305,7 @@ export class SpecEvaluator {
               );
             } catch (error) {
               if (!(error instanceof PrometheusQueryError)) {
-                failure ??= error as Error;
+                failure ??= error;
                 return;
               }
               if (chunk.length === 1) {
@@ -314,23 +320,24 @@ export class SpecEvaluator {
                     found.push(...(await send(client, parts[i])));
                   } catch (e) {
                     if (e instanceof PrometheusQueryError) reject(i, e);
-                    else failure ??= e as Error;
+                    else failure ??= e;
                   }
                 }),
               );
             }
           }),
         );
-        if (failure) errors.push({ server: name, message: failure.message });
+        if (failure) failures.push({ server: name, error: failure });
         return found;
       }),
     );
-    if (errors.length === this.servers.length) {
-      throw new ServiceUnavailableError(errors.map(e => e.message).join('; '));
+    if (failures.length === this.servers.length) {
+      throw everyServerFailed(failures);
     }
+    const reporter = this.options.errors ?? new SourceErrors();
     return {
       answers,
-      errors,
+      errors: failures.map(f => reporter.serverError(f.server, f.error)),
       problems: [...problems.values()],
       rejected: new Set(problems.keys()),
       queries,

@@ -53,9 +53,13 @@ export const ledgerLatency: SloWithEntity = {
   entityRef: 'component:default/svc-ledger',
 };
 
+/** A 503 as Backstage's error handler answers it. */
 export const prometheusDown = {
+  request: { method: 'GET', url: '/api/slo/board' },
+  response: { statusCode: 503 },
   error: {
     name: 'ServiceUnavailableError',
-    message: 'Prometheus at http://prom:9090 did not answer within 5000 ms',
+    message:
+      "Prometheus 'prod' did not answer within 5 s: check that it is up, or raise slo.prometheus[0].timeoutMs if it is only slow (request id 0123456789ab)",
   },
 };

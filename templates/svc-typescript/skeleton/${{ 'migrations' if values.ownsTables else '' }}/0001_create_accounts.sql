@@ -1,10 +1,10 @@
 -- Accounts and the transactions that change their balance.
 --
--- One table, one owner (seed, part VIII.3): these tables belong to
--- ${{ values.name }}. Other services use its API or its events, never SQL. The
--- table comments say so; the portal's data-ownership catalog reads them.
+-- One table, one owner (seed, part VIII.3): these tables belong to this
+-- service. Other services use its API or its events, never SQL. The table
+-- comments say so; the portal's data-ownership catalog reads them.
 
-CREATE TABLE ${{ values.databaseSchema }}.accounts (
+CREATE TABLE ${{ values.databaseSchema | sqlIdentifier }}.accounts (
   id            uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
   currency      char(3)     NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
   -- Integer minor units (cents). The CHECK is the last line of defence
@@ -13,11 +13,11 @@ CREATE TABLE ${{ values.databaseSchema }}.accounts (
   created_at    timestamptz NOT NULL DEFAULT now(),
   updated_at    timestamptz NOT NULL DEFAULT now()
 );
-COMMENT ON TABLE ${{ values.databaseSchema }}.accounts IS 'owned-by: ${{ values.name }}';
+COMMENT ON TABLE ${{ values.databaseSchema | sqlIdentifier }}.accounts IS ${{ ('owned-by: ' ~ values.name) | sqlString }};
 
-CREATE TABLE ${{ values.databaseSchema }}.account_transactions (
+CREATE TABLE ${{ values.databaseSchema | sqlIdentifier }}.account_transactions (
   id                  uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
-  account_id          uuid        NOT NULL REFERENCES ${{ values.databaseSchema }}.accounts (id),
+  account_id          uuid        NOT NULL REFERENCES ${{ values.databaseSchema | sqlIdentifier }}.accounts (id),
   type                text        NOT NULL CHECK (type IN ('credit', 'debit')),
   amount_minor        bigint      NOT NULL CHECK (amount_minor > 0),
   currency            char(3)     NOT NULL,
@@ -29,19 +29,19 @@ CREATE TABLE ${{ values.databaseSchema }}.account_transactions (
   created_at          timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX account_transactions_account_id_idx
-  ON ${{ values.databaseSchema }}.account_transactions (account_id, created_at DESC);
-COMMENT ON TABLE ${{ values.databaseSchema }}.account_transactions IS 'owned-by: ${{ values.name }}';
+  ON ${{ values.databaseSchema | sqlIdentifier }}.account_transactions (account_id, created_at DESC);
+COMMENT ON TABLE ${{ values.databaseSchema | sqlIdentifier }}.account_transactions IS ${{ ('owned-by: ' ~ values.name) | sqlString }};
 
 -- The first response to each Idempotency-Key, replayed to retries. A row
 -- without a response is a request still in flight (its transaction holds
 -- the row's lock until it commits or rolls back). The body is kept as the
 -- exact JSON text that was sent, so a replay is byte for byte the same.
-CREATE TABLE ${{ values.databaseSchema }}.idempotency_keys (
+CREATE TABLE ${{ values.databaseSchema | sqlIdentifier }}.idempotency_keys (
   key                 text        PRIMARY KEY,
   request_fingerprint text        NOT NULL,
   response_status     smallint,
   response_body       text,
   created_at          timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX idempotency_keys_created_at_idx ON ${{ values.databaseSchema }}.idempotency_keys (created_at);
-COMMENT ON TABLE ${{ values.databaseSchema }}.idempotency_keys IS 'owned-by: ${{ values.name }}';
+CREATE INDEX idempotency_keys_created_at_idx ON ${{ values.databaseSchema | sqlIdentifier }}.idempotency_keys (created_at);
+COMMENT ON TABLE ${{ values.databaseSchema | sqlIdentifier }}.idempotency_keys IS ${{ ('owned-by: ' ~ values.name) | sqlString }};

@@ -7,7 +7,7 @@ import {
 import TextField from '@material-ui/core/TextField';
 
 /** The rule the golden-path template's `name` field states in its schema. */
-export const SERVICE_NAME = /^svc-(?!pg-)[a-z][a-z0-9-]{1,30}$/;
+export const SERVICE_NAME = /^svc-(?!pg-)[a-z][a-z0-9-]{0,29}[a-z0-9]$/;
 
 /**
  * `ui:field: ServiceNamePicker` — the name of a new service. A text box
@@ -53,7 +53,7 @@ export const serviceNameValidation: CustomFieldValidator<string> = async (
   if (!value) return;
   if (!SERVICE_NAME.test(value)) {
     validation.addError(
-      'Use svc- followed by a lower-case letter, then 2 to 31 lower-case letters, digits or dashes (e.g. svc-rewards). svc-pg-… is taken by PostgreSQL: the name after svc- becomes the database schema, and pg_ schemas are reserved.',
+      'Use svc- followed by a lower-case letter, then 1 to 30 lower-case letters, digits or dashes, ending with a letter or digit (e.g. svc-rewards). svc-pg-… is taken by PostgreSQL: the name after svc- becomes the database schema, and pg_ schemas are reserved.',
     );
     return;
   }

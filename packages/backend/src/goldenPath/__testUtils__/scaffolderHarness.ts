@@ -1,7 +1,8 @@
 /**
  * The real scaffolder and catalog, in-process, for the golden-path tests:
- * the catalog loads templates/svc-typescript/template.yaml (and any extra
- * catalog files), the scaffolder runs it with the portal's own golden-path
+ * the catalog loads templates/svc-typescript/template.yaml, the Group,
+ * System and Domain it refers to (catalog-fixtures.yaml) and any extra
+ * catalog files; the scaffolder runs it with the portal's own golden-path
  * actions, publishing to a temporary folder.
  */
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -18,8 +19,11 @@ import { parseDocument } from 'yaml';
 
 export const repoRoot = path.resolve(__dirname, '../../../../..');
 export const templateDir = path.join(repoRoot, 'templates/svc-typescript');
+/** Group product-team and platform-team, System local-plus, Domain loyalty. */
+export const catalogFixtures = path.join(__dirname, 'catalog-fixtures.yaml');
 
 export type TaskResult = {
+  id: string;
   status: 'completed' | 'failed' | 'cancelled' | string;
   log: string[];
   output: {
@@ -32,10 +36,20 @@ export type Harness = {
   /** Where publish:local writes repositories. */
   publishDir: string;
   createTask(values: Record<string, unknown>): Promise<Response>;
-  /** POST /v2/dry-run of templates/svc-typescript, as the template editor does. */
-  dryRun(values: Record<string, unknown>): Promise<Response>;
+  /**
+   * POST /v2/dry-run of templates/svc-typescript, as the template editor
+   * does. `withoutFiles`: send no skeleton (enough to test validation).
+   */
+  dryRun(
+    values: Record<string, unknown>,
+    options?: { withoutFiles?: boolean },
+  ): Promise<Response>;
   runTask(values: Record<string, unknown>): Promise<TaskResult>;
+  /** Waits for a task created with createTask to finish. */
+  waitForTask(id: string): Promise<TaskResult>;
   getEntity(ref: string): Promise<any | undefined>;
+  /** How many entities of each kind the catalog serves (kind in lower case). */
+  entityCounts(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 };
 
@@ -75,6 +89,7 @@ export async function startScaffolderHarness(options: {
                 type: 'file',
                 target: path.join(templateDir, 'template.yaml'),
               },
+              { type: 'file', target: catalogFixtures },
               ...(options.catalogFiles ?? []).map(target => ({
                 type: 'file',
                 target,
@@ -112,11 +127,26 @@ export async function startScaffolderHarness(options: {
     return res.ok ? res.json() : undefined;
   };
 
-  // The template must be in the catalog before a task can use it.
-  await waitFor(
-    () => getEntity('template:default/svc-typescript'),
-    'the template to be loaded into the catalog',
-  );
+  // The template, and the entities it refers to, must be in the catalog
+  // before a task can use it.
+  for (const ref of [
+    'template:default/svc-typescript',
+    'group:default/product-team',
+    'system:default/local-plus',
+    'domain:default/loyalty',
+  ]) {
+    await waitFor(() => getEntity(ref), `${ref} to be loaded into the catalog`);
+  }
+
+  const entityCounts = async () => {
+    const res = await fetch(`${baseUrl}/api/catalog/entity-facets?facet=kind`);
+    const body = (await res.json()) as {
+      facets: { kind: Array<{ value: string; count: number }> };
+    };
+    return Object.fromEntries(
+      body.facets.kind.map(f => [f.value.toLocaleLowerCase('en-US'), f.count]),
+    );
+  };
 
   const createTask = (values: Record<string, unknown>) =>
     fetch(`${baseUrl}/api/scaffolder/v2/tasks`, {
@@ -128,14 +158,7 @@ export async function startScaffolderHarness(options: {
       }),
     });
 
-  const runTask = async (values: Record<string, unknown>) => {
-    const created = await createTask(values);
-    if (created.status !== 201) {
-      throw new Error(
-        `task not created: ${created.status} ${await created.text()}`,
-      );
-    }
-    const { id } = (await created.json()) as { id: string };
+  const waitForTask = async (id: string): Promise<TaskResult> => {
     const task = await waitFor(async () => {
       const res = await fetch(`${baseUrl}/api/scaffolder/v2/tasks/${id}`);
       const body = (await res.json()) as { status: string; output?: any };
@@ -152,19 +175,36 @@ export async function startScaffolderHarness(options: {
     // The task's output (its links) comes with its completion event.
     const completion = events.find(e => e.type === 'completion');
     return {
+      id,
       status: task.status,
       output: completion?.body.output ?? {},
       log: events.map(e => e.body.message ?? '').filter(Boolean),
     };
   };
 
-  const dryRun = (values: Record<string, unknown>) => {
-    const directoryContents = listFiles(templateDir).map(file => ({
-      path: file,
-      base64Content: fs
-        .readFileSync(path.join(templateDir, file))
-        .toString('base64'),
-    }));
+  const runTask = async (values: Record<string, unknown>) => {
+    const created = await createTask(values);
+    if (created.status !== 201) {
+      throw new Error(
+        `task not created: ${created.status} ${await created.text()}`,
+      );
+    }
+    const { id } = (await created.json()) as { id: string };
+    return waitForTask(id);
+  };
+
+  const dryRun = (
+    values: Record<string, unknown>,
+    dryRunOptions?: { withoutFiles?: boolean },
+  ) => {
+    const directoryContents = dryRunOptions?.withoutFiles
+      ? []
+      : listFiles(templateDir).map(file => ({
+          path: file,
+          base64Content: fs
+            .readFileSync(path.join(templateDir, file))
+            .toString('base64'),
+        }));
     const template = parseDocument(
       fs.readFileSync(path.join(templateDir, 'template.yaml'), 'utf8'),
     ).toJS();
@@ -181,7 +221,9 @@ export async function startScaffolderHarness(options: {
     createTask,
     dryRun,
     runTask,
+    waitForTask,
     getEntity,
+    entityCounts,
     stop: async () => {
       await backend.stop();
       fs.rmSync(publishDir, { recursive: true, force: true });

@@ -19,6 +19,16 @@ const useStyles = makeStyles({
   head: { '& > th': { whiteSpace: 'nowrap' } },
 });
 
+/** "replayed", "discard failed", "replay pending". */
+function label(a: DeadLetterAction) {
+  if (a.outcome === 'failed') return `${a.action} failed`;
+  if (a.outcome === 'pending') return `${a.action} pending`;
+  return a.action === 'replay' ? 'replayed' : 'discarded';
+}
+
+const PENDING_TITLE =
+  'Started, but how it ended was not recorded: check the dead letter before acting again';
+
 /** The audit trail: who replayed or discarded what, when and why. */
 export function RecentActions(props: {
   value?: DeadLetterAction[];
@@ -66,8 +76,19 @@ export function RecentActions(props: {
                 <Chip
                   size="small"
                   variant="outlined"
-                  label={a.action === 'replay' ? 'replayed' : 'discarded'}
+                  color={a.outcome === 'done' ? 'default' : 'secondary'}
+                  label={label(a)}
+                  title={a.outcome === 'pending' ? PENDING_TITLE : undefined}
                 />
+                {a.outcome === 'failed' && a.error && (
+                  <Typography
+                    variant="caption"
+                    color="textSecondary"
+                    display="block"
+                  >
+                    {a.error}
+                  </Typography>
+                )}
               </TableCell>
               <TableCell className={classes.nowrap}>{a.actor ?? '—'}</TableCell>
               <TableCell className={classes.nowrap}>{a.queue}</TableCell>

@@ -100,6 +100,7 @@ export const list = (
 export const discarded: DeadLetterAction = {
   id: 7,
   action: 'discard',
+  outcome: 'done',
   entityRef,
   queue: 'high',
   key: '0a0b0c',
@@ -136,7 +137,7 @@ export const errorResponse = (status: number, name: string, message: string) =>
 
 /** The message of the backend's 503 while Valkey does not answer. */
 export const VALKEY_DOWN =
-  'Valkey at valkey:6379 did not answer within 2000 ms';
+  "Valkey 'deadLetters.redis' did not answer within 2 s: it may be overloaded or cut off from the portal; check its health, or raise deadLetters.redis.commandTimeoutMs (request id 3f9c2a7b1e04)";
 
 /** What listing throws while Valkey does not answer. */
 export const valkeyDown = async (): Promise<never> => {

@@ -1,4 +1,5 @@
 import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -106,7 +107,40 @@ describe('EntityRunbooksCard', () => {
     );
     await render();
     expect(
-      await screen.findByText(/You may not read runbooks/),
-    ).toBeInTheDocument();
+      (await screen.findAllByText(/You may not read runbooks/))[0],
+    ).toBeVisible();
+  });
+
+  it('says which docs could not be read, and tries again', async () => {
+    let calls = 0;
+    server.use(
+      http.get('*/runbooks', () => {
+        calls += 1;
+        return calls > 1
+          ? HttpResponse.json({ runbooks: [], problems: [] })
+          : HttpResponse.json(
+              {
+                request: { method: 'GET', url: '/api/runbooks/x' },
+                response: { statusCode: 503 },
+                error: {
+                  name: 'ServiceUnavailableError',
+                  message:
+                    'The docs of component:default/svc-ledger did not answer within 5 s: they are still being read; the runbooks show once they are (request id 0123456789ab)',
+                },
+              },
+              { status: 503 },
+            );
+      }),
+    );
+    await render();
+    expect(
+      (
+        await screen.findAllByText(
+          /^Error: The docs of component:default\/svc-ledger did not answer within 5 s: .*\(request id 0123456789ab\)$/,
+        )
+      )[0],
+    ).toBeVisible();
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText('No runbooks yet')).toBeInTheDocument();
   });
 });

@@ -3,7 +3,6 @@ import {
   InfoCard,
   Link,
   Progress,
-  ResponseErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
@@ -14,8 +13,9 @@ import { Runbook } from '@internal/plugin-runbooks-common';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { runbooksApiRef } from '../../api/RunbooksClient';
+import { LoadError } from '../LoadError';
 import { SeverityChip } from '../SeverityChip';
 
 const columns: TableColumn<Runbook>[] = [
@@ -65,7 +65,7 @@ const columns: TableColumn<Runbook>[] = [
 export function EntityRunbooksCard(props: { variant?: 'card' | 'page' }) {
   const { entity } = useEntity();
   const api = useApi(runbooksApiRef);
-  const { value, loading, error } = useAsync(
+  const { value, loading, error, retry } = useAsyncRetry(
     () => api.getEntityRunbooks(getCompoundEntityRef(entity)),
     [api, entity],
   );
@@ -74,7 +74,7 @@ export function EntityRunbooksCard(props: { variant?: 'card' | 'page' }) {
   if (loading) {
     content = <Progress />;
   } else if (error) {
-    content = <ResponseErrorPanel error={error} />;
+    content = <LoadError error={error} retry={retry} />;
   } else if (
     !value ||
     (value.runbooks.length === 0 && value.problems.length === 0)

@@ -1,4 +1,5 @@
 import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -92,28 +93,70 @@ describe('OnCallPage', () => {
     expect(screen.getByText('no runbook for this alert')).toBeInTheDocument();
   });
 
-  it('keeps the rotation when Prometheus is down', async () => {
+  it("keeps the rotation when Prometheus is down, says why in the backend's words, and tries again", async () => {
+    let calls = 0;
+    server.use(
+      http.get('http://backend.test/api/runbooks/oncall', () =>
+        HttpResponse.json(rotation),
+      ),
+      http.get('http://backend.test/api/runbooks/alerts', () => {
+        calls += 1;
+        if (calls > 1) return HttpResponse.json({ alerts: [] });
+        return HttpResponse.json(
+          {
+            request: { method: 'GET', url: '/api/runbooks/alerts' },
+            response: { statusCode: 503 },
+            error: {
+              name: 'ServiceUnavailableError',
+              message:
+                "Prometheus 'prod' did not answer within 5 s: check that it is up, or raise runbooks.prometheus.timeoutMs if it is only slow (request id 0123456789ab)",
+            },
+          },
+          { status: 503 },
+        );
+      }),
+    );
+    await render();
+    // The message is the panel's title, not hidden in its details.
+    expect(
+      (
+        await screen.findAllByText(
+          /^Error: Prometheus 'prod' did not answer within 5 s: .*\(request id 0123456789ab\)$/,
+        )
+      )[0],
+    ).toBeVisible();
+    expect(
+      screen.getByRole('link', { name: 'Julien Lefèvre' }),
+    ).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText('No alert is firing')).toBeInTheDocument();
+    expect(calls).toBe(2);
+  });
+
+  it('says whose runbooks could not be read', async () => {
     server.use(
       http.get('http://backend.test/api/runbooks/oncall', () =>
         HttpResponse.json(rotation),
       ),
       http.get('http://backend.test/api/runbooks/alerts', () =>
-        HttpResponse.json(
-          {
-            error: {
-              name: 'ServiceUnavailableError',
+        HttpResponse.json({
+          alerts: [{ name: 'DiskFull', service: 'svc-wallet', labels: {} }],
+          unavailable: [
+            {
+              entityRef: 'component:default/svc-wallet',
               message:
-                'Prometheus at http://prometheus:9090 could not be reached (fetch failed)',
+                'The docs of component:default/svc-wallet did not answer within 5 s: they are still being read; the runbooks show once they are',
             },
-          },
-          { status: 503 },
-        ),
+          ],
+        }),
       ),
     );
     await render();
-    expect(await screen.findByText(/could not be reached/)).toBeInTheDocument();
     expect(
-      screen.getByRole('link', { name: 'Julien Lefèvre' }),
+      await screen.findByText(
+        /Runbooks of component:default\/svc-wallet are not shown: The docs of component:default\/svc-wallet did not answer within 5 s/,
+      ),
     ).toBeInTheDocument();
+    expect(screen.getByText('Firing alerts (1)')).toBeInTheDocument();
   });
 });

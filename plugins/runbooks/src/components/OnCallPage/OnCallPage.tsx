@@ -4,7 +4,6 @@ import {
   InfoCard,
   Link,
   Progress,
-  ResponseErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
@@ -18,8 +17,10 @@ import {
 import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { runbooksApiRef } from '../../api/RunbooksClient';
+import { LoadError } from '../LoadError';
 import { SeverityChip } from '../SeverityChip';
 
 function entityPath(ref: string): string {
@@ -52,14 +53,14 @@ function Person({ duty, person }: { duty: string; person?: OnCallPerson }) {
 
 function RotationCard() {
   const api = useApi(runbooksApiRef);
-  const { value, loading, error } = useAsyncRetry(
+  const { value, loading, error, retry } = useAsyncRetry(
     () => api.getOnCallRotation(),
     [api],
   );
   return (
     <InfoCard title="Who is on call">
       {loading && <Progress />}
-      {error && <ResponseErrorPanel error={error} />}
+      {error && <LoadError error={error} retry={retry} />}
       {value && <Rotation rotation={value} />}
     </InfoCard>
   );
@@ -175,16 +176,20 @@ function FiringAlertsCard() {
   if (error) {
     return (
       <InfoCard title="Firing alerts">
-        <ResponseErrorPanel error={error} />
-        <Link to="#" onClick={() => retry()}>
-          Try again
-        </Link>
+        <LoadError error={error} retry={retry} />
       </InfoCard>
     );
   }
+  // Whose runbooks could not be read: their alerts may lack a runbook.
+  const unavailable = (value?.unavailable ?? []).map(u => (
+    <Alert key={u.entityRef} severity="warning">
+      Runbooks of {u.entityRef} are not shown: {u.message}
+    </Alert>
+  ));
   if (!value || value.alerts.length === 0) {
     return (
       <InfoCard title="Firing alerts">
+        {unavailable}
         <EmptyState
           missing="data"
           title="No alert is firing"
@@ -194,12 +199,15 @@ function FiringAlertsCard() {
     );
   }
   return (
-    <Table
-      title={`Firing alerts (${value.alerts.length})`}
-      columns={alertColumns}
-      data={value.alerts}
-      options={{ paging: false, padding: 'dense' }}
-    />
+    <>
+      {unavailable}
+      <Table
+        title={`Firing alerts (${value.alerts.length})`}
+        columns={alertColumns}
+        data={value.alerts}
+        options={{ paging: false, padding: 'dense' }}
+      />
+    </>
   );
 }
 

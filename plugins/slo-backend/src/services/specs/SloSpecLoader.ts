@@ -5,6 +5,8 @@ import {
   parseLocationRef,
 } from '@backstage/catalog-model';
 import { SLO_SPEC_ANNOTATION } from '@internal/plugin-slo-common';
+import { BoundedCache } from '@internal/backend-helpers';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseSloSpec } from './parseSloSpec';
@@ -13,7 +15,40 @@ import { ParsedSloSpec, SloSpecError } from './SloSpec';
 /** Larger than any honest spec; refuse to read a log file by mistake. */
 const MAX_SPEC_BYTES = 256 * 1024;
 const CACHE_TTL_MS = 60_000;
-const MAX_PARSED = 2000;
+/**
+ * Spec texts are shared through the CacheService (so that replicas do not
+ * each read GitHub) only up to this size: in development the CacheService
+ * is an unbounded memory store. Honest specs are a few KB; a bigger one is
+ * read again each time.
+ */
+export const MAX_SHARED_SPEC_BYTES = 32 * 1024;
+
+/** Limits of the in-process cache of parsed specs. */
+export interface ParsedCacheLimits {
+  maxEntries: number;
+  maxBytes: number;
+  ttlMs: number;
+}
+export const DEFAULT_PARSED_CACHE: ParsedCacheLimits = {
+  maxEntries: 2000,
+  maxBytes: 16 * 1024 * 1024,
+  ttlMs: 3600_000,
+};
+
+type Parsed = ParsedSloSpec | SloSpecError;
+
+/** Bytes a parsed spec (or the error of a malformed one) holds. */
+function parsedSize(value: Parsed, key: string): number {
+  const held =
+    value instanceof SloSpecError
+      ? `${value.file}${value.field ?? ''}${value.detail}${value.message}`
+      : JSON.stringify(value);
+  return Buffer.byteLength(held) + Buffer.byteLength(key);
+}
+
+/** A fixed-size key for any text: a key must never hold a whole spec. */
+const digest = (...parts: string[]) =>
+  createHash('sha256').update(parts.join('\0')).digest('hex');
 
 export interface LoadedSloSpec extends ParsedSloSpec {
   /** The spec's path as the annotation names it, e.g. slo/sloth.yaml. */
@@ -35,18 +70,33 @@ export function specFileOf(entity: Entity): string | undefined {
  * annotation must not turn the portal into a reader of any file.
  */
 export class SloSpecLoader {
-  /** Parsed specs by file and text: a board parses each file once. */
-  private readonly parsed = new Map<string, ParsedSloSpec | SloSpecError>();
+  /**
+   * Parsed specs by a hash of file and text: a board parses each file once.
+   * In-process and bounded by entries and bytes.
+   */
+  private readonly parsed: BoundedCache<Parsed>;
 
   constructor(
     private readonly options: {
       urlReader: UrlReaderService;
       cache?: CacheService;
+      parsedCache?: ParsedCacheLimits;
     },
-  ) {}
+  ) {
+    this.parsed = new BoundedCache<Parsed>({
+      ...(options.parsedCache ?? DEFAULT_PARSED_CACHE),
+      sizeOf: parsedSize,
+    });
+  }
 
-  private parse(text: string, file: string): ParsedSloSpec {
-    const key = `${file}\n${text}`;
+  /** Entries and bytes of the parsed cache (tests, metrics). */
+  get parsedCacheUsage() {
+    return { entries: this.parsed.size, bytes: this.parsed.bytes };
+  }
+
+  /** The spec parsed, from the cache when this file had this text before. */
+  parse(text: string, file: string): ParsedSloSpec {
+    const key = digest(file, text);
     let result = this.parsed.get(key);
     if (!result) {
       try {
@@ -54,10 +104,6 @@ export class SloSpecLoader {
       } catch (error) {
         if (!(error instanceof SloSpecError)) throw error;
         result = error;
-      }
-      // Bounded: drop the oldest entries (Maps keep insertion order).
-      if (this.parsed.size >= MAX_PARSED) {
-        this.parsed.delete(this.parsed.keys().next().value!);
       }
       this.parsed.set(key, result);
     }
@@ -96,9 +142,10 @@ export class SloSpecLoader {
       );
     }
     const { type, target } = parseLocationRef(location);
-    const key = `slo-spec:${type}:${target}:${raw}`;
+    // Hashed: the location and annotation are the catalog's, of any length.
+    const key = `slo-spec:${digest(type, target, raw)}`;
     let text = (await this.options.cache?.get(key)) as string | undefined;
-    if (text === undefined) {
+    if (typeof text !== 'string') {
       if (type === 'file') text = await this.readFile(target, raw, file);
       else if (type === 'url') text = await this.readUrl(target, raw, file);
       else {
@@ -108,7 +155,9 @@ export class SloSpecLoader {
           `specs of entities from ${type} locations cannot be read`,
         );
       }
-      await this.options.cache?.set(key, text, { ttl: CACHE_TTL_MS });
+      if (Buffer.byteLength(text) <= MAX_SHARED_SPEC_BYTES) {
+        await this.options.cache?.set(key, text, { ttl: CACHE_TTL_MS });
+      }
     }
     return { file, ...this.parse(text, file) };
   }

@@ -1,9 +1,4 @@
-import {
-  EmptyState,
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { EmptyState, InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -11,7 +6,7 @@ import { SloBudgetSeries } from '@internal/plugin-slo-common';
 import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
 import { useMemo } from 'react';
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   CartesianGrid,
   Legend,
@@ -26,6 +21,7 @@ import {
 import { sloApiRef } from '../../api/SloClient';
 import { chartColors } from '../chartColors';
 import { percent } from '../format';
+import { LoadError } from '../LoadError';
 import { SloProblems } from '../SloProblems';
 
 const day = (t: number) =>
@@ -59,7 +55,7 @@ export function BudgetHistoryCard() {
   const { entity } = useEntity();
   const api = useApi(sloApiRef);
   const theme = useTheme();
-  const { value, loading, error } = useAsync(
+  const { value, loading, error, retry } = useAsyncRetry(
     () => api.getEntityBudgetHistory(getCompoundEntityRef(entity)),
     [api, entity],
   );
@@ -69,7 +65,7 @@ export function BudgetHistoryCard() {
 
   let content;
   if (loading) content = <Progress />;
-  else if (error) content = <ResponseErrorPanel error={error} />;
+  else if (error) content = <LoadError error={error} retry={retry} />;
   else if (!value || drawn.length === 0) {
     content = (
       <>

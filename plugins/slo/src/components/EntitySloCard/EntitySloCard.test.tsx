@@ -1,4 +1,5 @@
 import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -107,15 +108,33 @@ describe('EntitySloCard', () => {
     );
   });
 
-  it('shows a clear error when Prometheus is down', async () => {
+  it('shows a clear error when Prometheus is down, and tries again', async () => {
+    let calls = 0;
     server.use(
-      http.get(url, () => HttpResponse.json(prometheusDown, { status: 503 })),
+      http.get(url, () => {
+        calls += 1;
+        return calls > 1
+          ? HttpResponse.json({
+              slos: [ledgerLatency],
+              errors: [],
+              specProblems: [],
+              queries: 2,
+            })
+          : HttpResponse.json(prometheusDown, { status: 503 });
+      }),
     );
     await render();
-    // The error panel repeats the message in its details.
+    // The backend's words are the panel's title (repeated in its details),
+    // with the request id to give to whoever reads the logs.
     expect(
-      (await screen.findAllByText(/did not answer within 5000 ms/))[0],
-    ).toBeInTheDocument();
+      (
+        await screen.findAllByText(
+          /^Error: Prometheus 'prod' did not answer within 5 s: .*\(request id 0123456789ab\)$/,
+        )
+      )[0],
+    ).toBeVisible();
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText('latency-p99')).toBeInTheDocument();
   });
 
   it('names the file and field of a malformed spec, and still lists the other SLOs', async () => {
@@ -126,7 +145,8 @@ describe('EntitySloCard', () => {
           errors: [
             {
               server: 'eu-west-1b',
-              message: 'Prometheus at http://b:9090 could not be reached',
+              message:
+                "Prometheus 'eu-west-1b' refused the connection (is it running?): check slo.prometheus[1].baseUrl in the portal config",
             },
           ],
           specProblems: [
@@ -151,7 +171,9 @@ describe('EntitySloCard', () => {
       screen.getByText('SLO spec slo/sloth.yaml cannot be used'),
     ).toBeInTheDocument();
     expect(
-      screen.getByText(/eu-west-1b: Prometheus at http:\/\/b:9090/),
+      screen.getByText(
+        /eu-west-1b: Prometheus 'eu-west-1b' refused the connection/,
+      ),
     ).toBeInTheDocument();
     expect(screen.getByText('latency-p99')).toBeInTheDocument();
   });

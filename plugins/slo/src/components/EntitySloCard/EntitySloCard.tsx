@@ -1,13 +1,10 @@
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { SloList, sloApiRef } from '../../api/SloClient';
+import { LoadError } from '../LoadError';
 import { NoSloYet } from '../NoSloYet';
 import { SloProblems } from '../SloProblems';
 import { SloSummaryTable } from '../SloSummaryTable';
@@ -17,12 +14,14 @@ export function SloSummary(props: {
   value?: SloList;
   loading: boolean;
   error?: Error;
+  /** Loads again, offered beside an error. */
+  retry?: () => void;
   showSource?: boolean;
 }) {
   const { value, loading, error } = props;
   let content;
   if (loading) content = <Progress />;
-  else if (error) content = <ResponseErrorPanel error={error} />;
+  else if (error) content = <LoadError error={error} retry={props.retry} />;
   else if (!value || (value.slos.length === 0 && !value.specProblems.length)) {
     content = <NoSloYet />;
   } else {
@@ -46,9 +45,11 @@ export function SloSummary(props: {
 export function EntitySloCard() {
   const { entity } = useEntity();
   const api = useApi(sloApiRef);
-  const { value, loading, error } = useAsync(
+  const { value, loading, error, retry } = useAsyncRetry(
     () => api.getEntitySlos(getCompoundEntityRef(entity)),
     [api, entity],
   );
-  return <SloSummary value={value} loading={loading} error={error} />;
+  return (
+    <SloSummary value={value} loading={loading} error={error} retry={retry} />
+  );
 }

@@ -198,7 +198,8 @@ describe('EntitySloContent (the SLO tab)', () => {
     // The SLO summary and the budget history each say why.
     await waitFor(() =>
       expect(
-        screen.getAllByText(/did not answer within 5000 ms/).length,
+        screen.getAllByText(/Prometheus 'prod' did not answer within 5 s/)
+          .length,
       ).toBeGreaterThanOrEqual(2),
     );
     expect(

@@ -2,7 +2,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { sloApiRef } from '../../api/SloClient';
 import { BudgetHistoryCard } from '../BudgetHistoryCard';
 import { BurnRatesCard } from '../BurnRatesCard';
@@ -17,7 +17,7 @@ import { SloLinksCard } from '../SloLinksCard';
 export function EntitySloContent() {
   const { entity } = useEntity();
   const api = useApi(sloApiRef);
-  const slos = useAsync(
+  const slos = useAsyncRetry(
     () => api.getEntitySlos(getCompoundEntityRef(entity)),
     [api, entity],
   );
@@ -29,6 +29,7 @@ export function EntitySloContent() {
           value={slos.value}
           loading={slos.loading}
           error={slos.error}
+          retry={slos.retry}
           showSource
         />
       </Grid>

@@ -200,7 +200,11 @@ describe('SloBoardPage', () => {
     await render();
     expect(await screen.findByTestId('progress')).toBeInTheDocument();
     expect(
-      (await screen.findAllByText(/did not answer within 5000 ms/))[0],
+      (
+        await screen.findAllByText(
+          /Prometheus 'prod' did not answer within 5 s/,
+        )
+      )[0],
     ).toBeInTheDocument();
     expect(screen.getByLabelText('Search SLOs')).toBeEnabled();
   });

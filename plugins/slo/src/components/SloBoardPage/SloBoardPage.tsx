@@ -3,7 +3,6 @@ import {
   EmptyState,
   Link,
   Progress,
-  ResponseErrorPanel,
   Select,
   Table,
   TableColumn,
@@ -18,8 +17,10 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { SloWithEntity, sloApiRef } from '../../api/SloClient';
 import { AlertChip, burn, hours, minutes, percent } from '../format';
+import { LoadError } from '../LoadError';
 import { SloProblems } from '../SloProblems';
 
 const ALL = 'all';
@@ -117,7 +118,7 @@ export function SloBoardPage() {
     return { groups: of('group'), systems: of('system') };
   }, [catalogApi]);
 
-  const board = useAsync(
+  const board = useAsyncRetry(
     () =>
       api.getBoard({
         owner: owner === ALL ? undefined : owner,
@@ -142,8 +143,9 @@ export function SloBoardPage() {
 
   let results;
   if (board.loading) results = <Progress />;
-  else if (board.error) results = <ResponseErrorPanel error={board.error} />;
-  else if (!board.value || board.value.slos.length === 0) {
+  else if (board.error) {
+    results = <LoadError error={board.error} retry={board.retry} />;
+  } else if (!board.value || board.value.slos.length === 0) {
     results = (
       <>
         <SloProblems

@@ -8,10 +8,10 @@ export const BASE_URL = (__ENV.BASE_URL || 'http://localhost:8080').replace(/\/$
 export const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
 /** The service's p99 latency objective, in ms (SLO requests-latency). */
-export const LATENCY_OBJECTIVE_MS = ${{ values.sloLatencyP99Ms }};
+export const LATENCY_OBJECTIVE_MS = ${{ values.sloLatencyP99Ms | dump }};
 
-/** Share of requests allowed to fail (SLO requests-availability, ${{ values.sloAvailability }} %). */
-export const ERROR_BUDGET = (1 - ${{ values.sloAvailability }} / 100).toFixed(6);
+/** Share of requests allowed to fail (SLO requests-availability). */
+export const ERROR_BUDGET = (1 - ${{ values.sloAvailability | dump }} / 100).toFixed(6);
 
 /** A unique Idempotency-Key (8 to 128 of [A-Za-z0-9._:-]). */
 export function idempotencyKey() {

@@ -1,8 +1,8 @@
 // Load test at the seed's rates (part I.1): {% if values.ownsTables %}500 writes/s, each with its own
 // Idempotency-Key, and 1,500 balance reads/s{% else %}2,000 requests/s (500 TPS + 1,500 RPS){% endif %}, for 10 minutes. Thresholds
-// are the SLOs: ${{ values.sloAvailability }}% without error, p99 under ${{ values.sloLatencyP99Ms }} ms.
+// are the SLOs: ERROR_BUDGET of errors at most, p99 under LATENCY_OBJECTIVE_MS.
 //
-//   k6 run -e BASE_URL=https://${{ values.name }}.staging.local-plus.io perf/k6/load.js
+//   k6 run -e BASE_URL=${{ ('https://' ~ values.name ~ '.staging.local-plus.io') | dump }} perf/k6/load.js
 // Options: -e DURATION=10m{% if values.ownsTables %} -e ACCOUNTS=200{% endif %}
 import { check } from 'k6';
 import { ERROR_BUDGET, LATENCY_OBJECTIVE_MS{% if values.ownsTables %}, getAccount, idempotencyKey, openFundedAccount, postTransaction{% else %}, quote{% endif %} } from './lib.js';

@@ -1,7 +1,7 @@
 // Smoke test: a couple of users walk through every endpoint for 30 s.
 // Catches a broken deployment before the load test does.
 //
-//   k6 run -e BASE_URL=https://${{ values.name }}.dev.local-plus.io perf/k6/smoke.js
+//   k6 run -e BASE_URL=${{ ('https://' ~ values.name ~ '.dev.local-plus.io') | dump }} perf/k6/smoke.js
 import http from 'k6/http';
 import { check, sleep } from 'k6';
 import { BASE_URL, LATENCY_OBJECTIVE_MS{% if values.ownsTables %}, getAccount, idempotencyKey, openFundedAccount, postTransaction{% else %}, quote{% endif %} } from './lib.js';

@@ -2,7 +2,7 @@
 // service degrades, and checks it recovers when the load drops. Not an SLO
 // gate: it tells how much headroom there is before the HPA must scale.
 //
-//   k6 run -e BASE_URL=https://${{ values.name }}.staging.local-plus.io perf/k6/stress.js
+//   k6 run -e BASE_URL=${{ ('https://' ~ values.name ~ '.staging.local-plus.io') | dump }} perf/k6/stress.js
 import { check } from 'k6';
 import { LATENCY_OBJECTIVE_MS{% if values.ownsTables %}, getAccount, idempotencyKey, openFundedAccount, postTransaction{% else %}, quote{% endif %} } from './lib.js';
 

@@ -15,7 +15,7 @@ const USAGE = `usage: npm run dead-letters -- list
 
 /**
  * On-call's view of the dead letters when the portal is not at hand (run it
- * in the service's pod: kubectl -n ${{ values.name }} exec deploy/${{ values.name }} -- node dist/cli/dead-letters.js list).
+ * in the service's pod: kubectl -n ${{ values.name | dump }} exec ${{ ('deploy/' ~ values.name) | dump }} -- node dist/cli/dead-letters.js list).
  * Replay only once the cause is fixed; see the dead-letters runbook.
  */
 async function main(argv: string[]): Promise<number> {

@@ -94,7 +94,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     options.publisher ??
     new KafkaEventPublisher({
       brokers: config.KAFKA_BROKERS,
-      topic: '${{ values.eventTopic }}',
+      topic: ${{ values.eventTopic | dump }},
       clientId: config.SERVICE_NAME,
       ssl: config.KAFKA_SSL,
       sasl:

@@ -2,14 +2,18 @@ import { z } from 'zod';
 
 /** What this service is, fixed when the repository was generated. */
 export const SERVICE = {
-  name: '${{ values.name }}',
+  name: ${{ values.name | dump }},
   /** p99 latency objective; the latency SLI counts requests slower than this. */
-  latencyObjectiveSeconds: ${{ values.sloLatencyP99Ms }} / 1000,
+  latencyObjectiveSeconds: ${{ values.sloLatencyP99Ms | dump }} / 1000,
   /** Availability objective, in percent of non-5xx responses. */
-  availabilityObjectivePercent: ${{ values.sloAvailability }},
+  availabilityObjectivePercent: ${{ values.sloAvailability | dump }},
 {%- if values.publishesEvents %}
   /** Kafka topic the outbox relay publishes to. */
-  eventTopic: '${{ values.eventTopic }}',
+  eventTopic: ${{ values.eventTopic | dump }},
+{%- endif %}
+{%- if values.ownsTables %}
+  /** Its own PostgreSQL schema, where every table it owns lives. */
+  databaseSchema: ${{ values.databaseSchema | dump }},
 {%- endif %}
 } as const;
 
@@ -21,8 +25,8 @@ const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 /**
  * Settings come from the environment only: secrets (DATABASE_URL, REDIS_URL)
- * from the ExternalSecret `${{ values.name }}-secrets`, the rest from the
- * ConfigMap `${{ values.name }}-config`. A bad value stops the process at
+ * from the ExternalSecret `<name>-secrets`, the rest from the ConfigMap
+ * `<name>-config`. A bad value stops the process at
  * start-up with a message naming the variable, instead of failing later.
  */
 const envSchema = z.object({

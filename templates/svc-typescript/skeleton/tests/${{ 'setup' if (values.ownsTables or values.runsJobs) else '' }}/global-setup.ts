@@ -20,12 +20,13 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const serverUrl = requireEnv('DATABASE_URL');
-  const name = `${'${{ values.name }}'.replace(/-/g, '_')}_t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const prefix = ${{ values.name | dump }}.replace(/-/g, '_');
+  const name = `${prefix}_t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   await admin(serverUrl, `CREATE DATABASE "${name}"`);
 
   const pool = createPool({ connectionString: databaseUrl(serverUrl, name), max: 1, applicationName: 'tests' });
   try {
-    await migrate(pool, { serviceName: '${{ values.name }}' });
+    await migrate(pool, { serviceName: ${{ values.name | dump }} });
   } finally {
     await pool.end();
   }

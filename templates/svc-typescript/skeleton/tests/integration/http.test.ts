@@ -86,7 +86,7 @@ describe('HTTP surface', () => {
       sampleValue(metrics.text, 'http_request_duration_seconds_count', { route: 'unmatched', status_code: '404' }),
     ).toBe(1);
     // The objective's bucket exists, so the latency SLI can be computed.
-    expect(sampleValue(metrics.text, 'http_request_duration_seconds_bucket', { ...route, le: String(${{ values.sloLatencyP99Ms }} / 1000) })).toBe(1);
+    expect(sampleValue(metrics.text, 'http_request_duration_seconds_bucket', { ...route, le: String(${{ values.sloLatencyP99Ms | dump }} / 1000) })).toBe(1);
     expect(metrics.text).not.toMatch(/route="\/(healthz|readyz|metrics)"/);
     expect(metrics.text).toContain('process_cpu_seconds_total');
   });
@@ -116,7 +116,7 @@ describe('HTTP surface', () => {
   it('serves its OpenAPI description', async () => {
     const res = await request(service.baseUrl, 'GET', '/openapi.json');
     expect(res.status).toBe(200);
-    expect(res.body.info.title).toBe('${{ values.name }}');
+    expect(res.body.info.title).toBe(${{ values.name | dump }});
   });
 {%- if values.ownsTables or values.runsJobs %}
 

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig{% if values.ownsTables %}, loadMigrationConfig{
 
 const valid = {
 {%- if values.ownsTables %}
-  DATABASE_URL: 'postgres://user:secret@db.internal:5432/${{ values.name | replace('-', '_') }}',
+  DATABASE_URL: ${{ ('postgres://user:secret@db.internal:5432/' ~ (values.name | replace('-', '_'))) | dump }},
 {%- endif %}
 {%- if values.runsJobs %}
   REDIS_URL: 'rediss://default:secret@cache.internal:6379',

@@ -3,9 +3,9 @@ import { SERVICE } from '../../src/app/config';
 import { latencyBuckets, Metrics } from '../../src/app/infrastructure/metrics';
 
 describe('metrics', () => {
-  it('has the latency objective (${{ values.sloLatencyP99Ms }} ms) as a histogram bucket, with the platform buckets', () => {
+  it('has the latency objective as a histogram bucket, with the platform buckets', () => {
     const buckets = latencyBuckets();
-    expect(SERVICE.latencyObjectiveSeconds).toBe(${{ values.sloLatencyP99Ms }} / 1000);
+    expect(SERVICE.latencyObjectiveSeconds).toBe(${{ values.sloLatencyP99Ms | dump }} / 1000);
     expect(buckets).toContain(SERVICE.latencyObjectiveSeconds);
     for (const le of [0.05, 0.1, 0.2, 0.3, 0.5, 1]) expect(buckets).toContain(le);
     expect([...buckets].sort((a, b) => a - b)).toEqual(buckets);

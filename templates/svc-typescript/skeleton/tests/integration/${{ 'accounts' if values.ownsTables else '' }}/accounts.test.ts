@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCHEMA } from '../../../src/app/infrastructure/postgres/sql';
 import { createTestDatabase, type TestDatabase } from '../../support/databases';
 {%- if values.runsJobs %}
 import { deleteNamespace, testNamespace } from '../../support/redis';
@@ -99,7 +100,7 @@ describe('accounts', () => {
     expect(second.text).toBe(first.text); // byte for byte
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(await balanceOf(id)).toBe(700);
-    expect(await rows('SELECT id FROM ${{ values.databaseSchema }}.account_transactions WHERE account_id = $1', [id])).toHaveLength(1);
+    expect(await rows(`SELECT id FROM ${SCHEMA}.account_transactions WHERE account_id = $1`, [id])).toHaveLength(1);
   });
 
   it('treats the same body with keys in another order as the same request', async () => {
@@ -154,7 +155,7 @@ describe('accounts', () => {
     expect(accepted.map(r => r.body.balanceAfter).sort((a, b) => a - b)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
     const [sums] = await rows(
       `SELECT sum(CASE type WHEN 'credit' THEN amount_minor ELSE -amount_minor END)::int AS net
-         FROM ${{ values.databaseSchema }}.account_transactions WHERE account_id = $1`,
+         FROM ${SCHEMA}.account_transactions WHERE account_id = $1`,
       [id],
     );
     expect(sums.net).toBe(0);
@@ -214,8 +215,8 @@ describe('accounts', () => {
     const id = await openAccount();
     const key = randomUUID();
     await post(id, { type: 'credit', amount: 1 }, key);
-    await db.query(`UPDATE ${{ values.databaseSchema }}.idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1`, [key]);
+    await db.query(`UPDATE ${SCHEMA}.idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1`, [key]);
     expect(await service.app.accounts.pruneIdempotencyKeys(24)).toBeGreaterThanOrEqual(1);
-    expect(await rows('SELECT key FROM ${{ values.databaseSchema }}.idempotency_keys WHERE key = $1', [key])).toHaveLength(0);
+    expect(await rows(`SELECT key FROM ${SCHEMA}.idempotency_keys WHERE key = $1`, [key])).toHaveLength(0);
   });
 });

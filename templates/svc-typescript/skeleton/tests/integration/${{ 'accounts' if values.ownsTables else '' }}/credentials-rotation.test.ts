@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCHEMA } from '../../../src/app/infrastructure/postgres/sql';
 import { databaseUrlFromFile } from '../../../src/app/infrastructure/postgres/database-url';
 import { createPool, type Pool } from '../../../src/app/infrastructure/postgres/pool';
 import { admin, createTestDatabase, type TestDatabase } from '../../support/databases';
@@ -39,8 +40,8 @@ describe('rotating database credentials (DATABASE_URL_FILE)', () => {
       await sql(database.url, `CREATE ROLE ${user} LOGIN PASSWORD 'pw-${user}'`);
       await sql(
         database.url,
-        `GRANT USAGE ON SCHEMA ${{ values.databaseSchema }} TO ${user};
-         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${{ values.databaseSchema }} TO ${user}`,
+        `GRANT USAGE ON SCHEMA ${SCHEMA} TO ${user};
+         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${SCHEMA} TO ${user}`,
       );
     }
     dir = await mkdtemp(path.join(tmpdir(), 'database-url-'));
@@ -84,7 +85,7 @@ describe('rotating database credentials (DATABASE_URL_FILE)', () => {
       user = await currentUser().catch(() => undefined);
     }
     expect(user).toBe(users[1]);
-    const { rows } = await pool.query('SELECT count(*)::int AS n FROM ${{ values.databaseSchema }}.accounts');
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM ${SCHEMA}.accounts`);
     expect(rows[0].n).toBeGreaterThanOrEqual(0);
   });
 

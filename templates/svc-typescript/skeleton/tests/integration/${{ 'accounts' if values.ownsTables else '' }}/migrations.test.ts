@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVICE } from '../../../src/app/config';
+import { SCHEMA } from '../../../src/app/infrastructure/postgres/sql';
 import { loadMigrations, migrate, MIGRATIONS_DIR } from '../../../src/app/infrastructure/postgres/migrator';
 import { createPool, type Pool } from '../../../src/app/infrastructure/postgres/pool';
 import { databaseUrl, requireEnv } from '../../support/env';
@@ -10,7 +12,7 @@ import { databaseUrl, requireEnv } from '../../support/env';
 /** The migrator against an empty database of its own. */
 describe('migrations', () => {
   const serverUrl = requireEnv('DATABASE_URL');
-  const name = `${'${{ values.name }}'.replace(/-/g, '_')}_mig_${Date.now().toString(36)}`;
+  const name = `${SERVICE.name.replace(/-/g, '_')}_mig_${Date.now().toString(36)}`;
   let pool: Pool;
 
   const admin = async (sql: string) => {
@@ -36,26 +38,27 @@ describe('migrations', () => {
   it('applies every migration once, even when started twice at the same time', async () => {
     const all = await loadMigrations();
     const [a, b] = await Promise.all([
-      migrate(pool, { serviceName: '${{ values.name }}' }),
-      migrate(pool, { serviceName: '${{ values.name }}' }),
+      migrate(pool, { serviceName: SERVICE.name }),
+      migrate(pool, { serviceName: SERVICE.name }),
     ]);
     // One run applied everything, the other found nothing left to do.
     expect([a.length, b.length].sort()).toEqual([0, all.length]);
-    const { rows } = await pool.query('SELECT version FROM ${{ values.databaseSchema }}.schema_migrations ORDER BY version');
+    const { rows } = await pool.query(`SELECT version FROM ${SCHEMA}.schema_migrations ORDER BY version`);
     expect(rows.map(r => r.version)).toEqual(all.map(m => m.version));
-    expect(await migrate(pool, { serviceName: '${{ values.name }}' })).toEqual([]);
+    expect(await migrate(pool, { serviceName: SERVICE.name })).toEqual([]);
   });
 
   it('keeps every table in the service\'s schema, marked with its owning service', async () => {
     const { rows } = await pool.query<{ table: string; comment: string | null }>(
       `SELECT c.relname AS table, obj_description(c.oid, 'pg_class') AS comment
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = '${{ values.databaseSchema }}' AND c.relkind = 'r'`,
+        WHERE n.nspname = $1 AND c.relkind = 'r'`,
+      [SERVICE.databaseSchema],
     );
     expect(rows.map(r => r.table).sort()).toEqual(
       ['account_transactions', 'accounts', 'idempotency_keys', {% if values.publishesEvents %}'outbox', {% endif %}'schema_migrations'].sort(),
     );
-    for (const row of rows) expect(row.comment, row.table).toBe('owned-by: ${{ values.name }}');
+    for (const row of rows) expect(row.comment, row.table).toBe(`owned-by: ${SERVICE.name}`);
   });
 
   it('refuses to run when an applied migration was edited', async () => {
@@ -64,7 +67,7 @@ describe('migrations', () => {
       await cp(MIGRATIONS_DIR, dir, { recursive: true });
       const first = (await loadMigrations(dir))[0]!;
       await appendFile(path.join(dir, `${first.version}_${first.name}.sql`), '\n-- edited\n');
-      await expect(migrate(pool, { serviceName: '${{ values.name }}', dir })).rejects.toThrow(/was changed after it was applied/);
+      await expect(migrate(pool, { serviceName: SERVICE.name, dir })).rejects.toThrow(/was changed after it was applied/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -75,8 +78,8 @@ describe('migrations', () => {
     try {
       await cp(MIGRATIONS_DIR, dir, { recursive: true });
       await writeFile(path.join(dir, '9999_broken.sql'), 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;\n');
-      await expect(migrate(pool, { serviceName: '${{ values.name }}', dir })).rejects.toThrow(/9999_broken failed/);
-      const { rows } = await pool.query(`SELECT to_regclass('half_done') AS t, (SELECT count(*) FROM ${{ values.databaseSchema }}.schema_migrations WHERE version = '9999') AS n`);
+      await expect(migrate(pool, { serviceName: SERVICE.name, dir })).rejects.toThrow(/9999_broken failed/);
+      const { rows } = await pool.query(`SELECT to_regclass('half_done') AS t, (SELECT count(*) FROM ${SCHEMA}.schema_migrations WHERE version = '9999') AS n`);
       expect(rows[0]).toEqual({ t: null, n: 0 });
     } finally {
       await rm(dir, { recursive: true, force: true });

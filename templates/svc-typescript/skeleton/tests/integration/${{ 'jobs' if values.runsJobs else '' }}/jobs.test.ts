@@ -117,7 +117,7 @@ describe('background jobs', () => {
       metrics = new Metrics({ defaultMetrics: false });
       jobs = new JobSystem({
         redisUrl,
-        serviceName: '${{ values.name }}',
+        serviceName: ${{ values.name | dump }},
         metrics,
         logger: createLogger({ level: 'silent', serviceName: 'test' }),
         namespace: `${namespace}-failures`,

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SERVICE } from '../../../src/app/config';
+import { SCHEMA } from '../../../src/app/infrastructure/postgres/sql';
 import { createLogger } from '../../../src/app/infrastructure/logger';
 import { OutboxRelay } from '../../../src/app/infrastructure/outbox/relay';
 import { startTelemetry } from '../../../src/app/infrastructure/telemetry';
@@ -50,7 +52,7 @@ describe('outbox', () => {
 
   beforeEach(async () => {
     // Each test starts from an empty, fully published outbox.
-    await db.query('DELETE FROM ${{ values.databaseSchema }}.outbox');
+    await db.query(`DELETE FROM ${SCHEMA}.outbox`);
     publisher.published.length = 0;
     publisher.failWith = undefined;
     publisher.delayMs = 0;
@@ -71,7 +73,7 @@ describe('outbox', () => {
     // xmin is the id of the transaction that wrote a row: one transaction wrote both.
     const { rows } = await db.query(
       `SELECT t.xmin::text AS tx_xmin, o.xmin::text AS outbox_xmin, o.event_type, o.aggregate_id, o.payload
-         FROM ${{ values.databaseSchema }}.account_transactions t JOIN ${{ values.databaseSchema }}.outbox o ON o.payload->>'transactionId' = t.id::text
+         FROM ${SCHEMA}.account_transactions t JOIN ${SCHEMA}.outbox o ON o.payload->>'transactionId' = t.id::text
         WHERE t.id = $1`,
       [posted.body.id],
     );
@@ -92,19 +94,19 @@ describe('outbox', () => {
         IF NEW.key LIKE 'fail-%' THEN RAISE EXCEPTION 'injected failure'; END IF;
         RETURN NEW;
       END $$;
-      DROP TRIGGER IF EXISTS fail_for_test ON ${{ values.databaseSchema }}.idempotency_keys;
-      CREATE TRIGGER fail_for_test BEFORE UPDATE ON ${{ values.databaseSchema }}.idempotency_keys
+      DROP TRIGGER IF EXISTS fail_for_test ON ${SCHEMA}.idempotency_keys;
+      CREATE TRIGGER fail_for_test BEFORE UPDATE ON ${SCHEMA}.idempotency_keys
         FOR EACH ROW EXECUTE FUNCTION fail_for_test();`);
     try {
       const failed = await credit(id, 999, key);
       expect(failed.status).toBe(500);
       expect(failed.body).toMatchObject({ code: 'internal-error' });
     } finally {
-      await db.query('DROP TRIGGER fail_for_test ON ${{ values.databaseSchema }}.idempotency_keys; DROP FUNCTION fail_for_test();');
+      await db.query(`DROP TRIGGER fail_for_test ON ${SCHEMA}.idempotency_keys; DROP FUNCTION fail_for_test();`);
     }
-    const outbox = await db.query(`SELECT 1 FROM ${{ values.databaseSchema }}.outbox WHERE event_type = 'account.credited' AND aggregate_id = $1`, [id]);
+    const outbox = await db.query(`SELECT 1 FROM ${SCHEMA}.outbox WHERE event_type = 'account.credited' AND aggregate_id = $1`, [id]);
     expect(outbox.rows).toHaveLength(0);
-    const txs = await db.query('SELECT 1 FROM ${{ values.databaseSchema }}.account_transactions WHERE account_id = $1', [id]);
+    const txs = await db.query(`SELECT 1 FROM ${SCHEMA}.account_transactions WHERE account_id = $1`, [id]);
     expect(txs.rows).toHaveLength(0);
     expect((await request(service.baseUrl, 'GET', `/v1/accounts/${id}`)).body.balance).toBe(0);
     // The key was released with the rollback: the client's retry goes through.
@@ -124,7 +126,7 @@ describe('outbox', () => {
     expect(new Set(publisher.published.map(e => e.aggregateId))).toEqual(new Set([id]));
     expect(publisher.published.map(e => (e.payload as { balanceAfter?: number }).balanceAfter)).toEqual([undefined, 100, 300]);
 
-    const pending = await db.query('SELECT count(*)::int AS n FROM ${{ values.databaseSchema }}.outbox WHERE published_at IS NULL');
+    const pending = await db.query(`SELECT count(*)::int AS n FROM ${SCHEMA}.outbox WHERE published_at IS NULL`);
     expect(pending.rows[0].n).toBe(0);
     expect(await service.app.relay.relayOnce()).toBe(0);
     const metricsAfter = await request(service.baseUrl, 'GET', '/metrics');
@@ -151,7 +153,8 @@ describe('outbox', () => {
     await expect.poll(() => publisher.inFlight, { interval: 10 }).toBe(1);
     const { rows } = await db.query(
       `SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
-        WHERE datname = current_database() AND application_name = '${{ values.name }}' AND state = 'idle in transaction'`,
+        WHERE datname = current_database() AND application_name = $1 AND state = 'idle in transaction'`,
+      [SERVICE.name],
     );
     expect(rows).toEqual([{ killed: true }]);
     await expect(attempt).rejects.toThrow();

@@ -1,7 +1,7 @@
 import type { TransactionType } from '../accounts/account';
 
 /**
- * Events this service publishes on Kafka topic `${{ values.eventTopic }}`, through the
+ * Events this service publishes on its Kafka topic (SERVICE.eventTopic), through the
  * outbox. They carry identifiers and amounts only, never personal data:
  * consumers that need more ask this service's API.
  */

@@ -1,6 +1,7 @@
 import { context, propagation } from '@opentelemetry/api';
 import type { DomainEvent } from '../../domain/events/account-events';
 import type { PoolClient } from '../postgres/pool';
+import { SCHEMA } from '../postgres/sql';
 
 /**
  * Adds an event to the outbox on the caller's connection: it must be the
@@ -11,7 +12,7 @@ export async function appendToOutbox(client: PoolClient, event: DomainEvent): Pr
   const carrier: Record<string, string> = {};
   propagation.inject(context.active(), carrier);
   await client.query(
-    `INSERT INTO ${{ values.databaseSchema }}.outbox (aggregate_type, aggregate_id, event_type, payload, traceparent)
+    `INSERT INTO ${SCHEMA}.outbox (aggregate_type, aggregate_id, event_type, payload, traceparent)
      VALUES ($1, $2, $3, $4, $5)`,
     [event.aggregateType, event.aggregateId, event.type, JSON.stringify(event.payload), carrier.traceparent ?? null],
   );

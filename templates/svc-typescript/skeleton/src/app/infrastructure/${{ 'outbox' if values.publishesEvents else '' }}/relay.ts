@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { withTransaction, type Pool } from '../postgres/pool';
+import { SCHEMA } from '../postgres/sql';
 import type { EventPublisher, OutboxEvent } from './event-publisher';
 
 export interface OutboxRelayOptions {
@@ -61,7 +62,7 @@ export class OutboxRelay {
     return withTransaction(this.options.pool, async client => {
       const { rows } = await client.query<OutboxRow>(
         `SELECT id, event_id, aggregate_type, aggregate_id, event_type, payload, traceparent, created_at
-           FROM ${{ values.databaseSchema }}.outbox
+           FROM ${SCHEMA}.outbox
           WHERE published_at IS NULL
           ORDER BY id
           LIMIT $1
@@ -70,7 +71,7 @@ export class OutboxRelay {
       );
       if (rows.length === 0) return 0;
       await this.options.publisher.publish(rows.map(toEvent));
-      await client.query('UPDATE ${{ values.databaseSchema }}.outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [
+      await client.query(`UPDATE ${SCHEMA}.outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [
         rows.map(r => r.id),
       ]);
       return rows.length;
@@ -80,7 +81,7 @@ export class OutboxRelay {
   /** Events written but not yet published (the outbox_pending_events gauge). */
   async pendingCount(): Promise<number> {
     const { rows } = await this.options.pool.query<{ count: number }>(
-      'SELECT count(*) AS count FROM ${{ values.databaseSchema }}.outbox WHERE published_at IS NULL',
+      `SELECT count(*) AS count FROM ${SCHEMA}.outbox WHERE published_at IS NULL`,
     );
     return rows[0]?.count ?? 0;
   }
@@ -88,7 +89,7 @@ export class OutboxRelay {
   /** Deletes events published more than retentionDays ago. */
   async prunePublished(): Promise<number> {
     const result = await this.options.pool.query(
-      `DELETE FROM ${{ values.databaseSchema }}.outbox WHERE published_at < now() - make_interval(days => $1)`,
+      `DELETE FROM ${SCHEMA}.outbox WHERE published_at < now() - make_interval(days => $1)`,
       [this.retentionDays],
     );
     return result.rowCount ?? 0;

@@ -10,6 +10,7 @@ import { accountOpened, transactionPosted } from '../../domain/events/account-ev
 import { appendToOutbox } from '../outbox/outbox-writer';
 {%- endif %}
 import { withTransaction, type Pool, type PoolClient } from './pool';
+import { SCHEMA } from './sql';
 
 export interface Account {
   id: string;
@@ -91,7 +92,7 @@ export class AccountStore {
   async createAccount(currency: string): Promise<Account> {
     return withTransaction(this.pool, async client => {
       const { rows } = await client.query<AccountRow>(
-        `INSERT INTO ${{ values.databaseSchema }}.accounts (currency) VALUES ($1)
+        `INSERT INTO ${SCHEMA}.accounts (currency) VALUES ($1)
          RETURNING id, currency, balance_minor, created_at, updated_at`,
         [currency],
       );
@@ -105,7 +106,7 @@ export class AccountStore {
 
   async getAccount(id: string): Promise<Account | undefined> {
     const { rows } = await this.pool.query<AccountRow>(
-      'SELECT id, currency, balance_minor, created_at, updated_at FROM ${{ values.databaseSchema }}.accounts WHERE id = $1',
+      `SELECT id, currency, balance_minor, created_at, updated_at FROM ${SCHEMA}.accounts WHERE id = $1`,
       [id],
     );
     return rows[0] ? toAccount(rows[0]) : undefined;
@@ -124,7 +125,7 @@ export class AccountStore {
       // Claim the key. If another transaction holds it, this INSERT waits for
       // that one to commit (then conflicts) or roll back (then succeeds).
       const claimed = await client.query(
-        `INSERT INTO ${{ values.databaseSchema }}.idempotency_keys (key, request_fingerprint) VALUES ($1, $2)
+        `INSERT INTO ${SCHEMA}.idempotency_keys (key, request_fingerprint) VALUES ($1, $2)
          ON CONFLICT (key) DO NOTHING RETURNING key`,
         [input.idempotencyKey, input.fingerprint],
       );
@@ -133,7 +134,7 @@ export class AccountStore {
       const outcome = await this.applyTransaction(client, input);
       const response = toResponse(outcome);
       await client.query(
-        'UPDATE ${{ values.databaseSchema }}.idempotency_keys SET response_status = $2, response_body = $3 WHERE key = $1',
+        `UPDATE ${SCHEMA}.idempotency_keys SET response_status = $2, response_body = $3 WHERE key = $1`,
         [input.idempotencyKey, response.status, JSON.stringify(response.body)],
       );
       return { kind: 'fresh', outcome, response };
@@ -143,7 +144,7 @@ export class AccountStore {
   /** Forgets keys older than the replay window; run periodically. */
   async pruneIdempotencyKeys(olderThanHours: number): Promise<number> {
     const result = await this.pool.query(
-      `DELETE FROM ${{ values.databaseSchema }}.idempotency_keys
+      `DELETE FROM ${SCHEMA}.idempotency_keys
         WHERE created_at < now() - make_interval(hours => $1) AND response_status IS NOT NULL`,
       [olderThanHours],
     );
@@ -154,7 +155,7 @@ export class AccountStore {
     // The row lock serialises every balance change on this account until COMMIT.
     const { rows } = await client.query<AccountRow>(
       `SELECT id, currency, balance_minor, created_at, updated_at
-         FROM ${{ values.databaseSchema }}.accounts WHERE id = $1 FOR UPDATE`,
+         FROM ${SCHEMA}.accounts WHERE id = $1 FOR UPDATE`,
       [input.accountId],
     );
     const row = rows[0];
@@ -163,12 +164,12 @@ export class AccountStore {
     const decision = decideTransaction({ balance: row.balance_minor, currency: row.currency }, input.request);
     if (!decision.ok) return { kind: 'rejected', reason: decision.reason };
 
-    await client.query('UPDATE ${{ values.databaseSchema }}.accounts SET balance_minor = $2, updated_at = now() WHERE id = $1', [
+    await client.query(`UPDATE ${SCHEMA}.accounts SET balance_minor = $2, updated_at = now() WHERE id = $1`, [
       row.id,
       decision.balanceAfter,
     ]);
     const inserted = await client.query<TransactionRow>(
-      `INSERT INTO ${{ values.databaseSchema }}.account_transactions
+      `INSERT INTO ${SCHEMA}.account_transactions
          (account_id, type, amount_minor, currency, reference, balance_after_minor, idempotency_key)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        RETURNING id, account_id, type, amount_minor, currency, reference, balance_after_minor, created_at`,
@@ -194,7 +195,7 @@ export class AccountStore {
       request_fingerprint: string;
       response_status: number | null;
       response_body: string | null;
-    }>('SELECT request_fingerprint, response_status, response_body FROM ${{ values.databaseSchema }}.idempotency_keys WHERE key = $1', [
+    }>(`SELECT request_fingerprint, response_status, response_body FROM ${SCHEMA}.idempotency_keys WHERE key = $1`, [
       input.idempotencyKey,
     ]);
     const row = rows[0];

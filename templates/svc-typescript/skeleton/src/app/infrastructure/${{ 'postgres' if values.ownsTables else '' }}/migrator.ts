@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Pool } from './pool';
+import { quoteLiteral, SCHEMA } from './sql';
 
 /**
  * Plain SQL migrations: migrations/NNNN_name.sql, applied in order, each in
@@ -60,25 +61,23 @@ export async function migrate(pool: Pool, options: MigrateOptions): Promise<stri
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
-    // The service's own schema: every table it owns lives there, named
-    // ${{ values.databaseSchema }}.<table> in SQL, so the portal's data-ownership catalog
-    // lists them as ${{ values.databaseSchema }}-<table> under this service.
-    await client.query('CREATE SCHEMA IF NOT EXISTS ${{ values.databaseSchema }}');
+    // The service's own schema: every table it owns lives there (sql.ts).
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
     await client.query(
-      `COMMENT ON SCHEMA ${{ values.databaseSchema }} IS ${quoteLiteral(`owned-by: ${options.serviceName}`)}`,
+      `COMMENT ON SCHEMA ${SCHEMA} IS ${quoteLiteral(`owned-by: ${options.serviceName}`)}`,
     );
     await client.query(`
-      CREATE TABLE IF NOT EXISTS ${{ values.databaseSchema }}.schema_migrations (
+      CREATE TABLE IF NOT EXISTS ${SCHEMA}.schema_migrations (
         version    text        PRIMARY KEY,
         name       text        NOT NULL,
         checksum   text        NOT NULL,
         applied_at timestamptz NOT NULL DEFAULT now()
       )`);
     await client.query(
-      `COMMENT ON TABLE ${{ values.databaseSchema }}.schema_migrations IS ${quoteLiteral(`owned-by: ${options.serviceName}`)}`,
+      `COMMENT ON TABLE ${SCHEMA}.schema_migrations IS ${quoteLiteral(`owned-by: ${options.serviceName}`)}`,
     );
     const { rows } = await client.query<{ version: string; checksum: string }>(
-      'SELECT version, checksum FROM ${{ values.databaseSchema }}.schema_migrations',
+      `SELECT version, checksum FROM ${SCHEMA}.schema_migrations`,
     );
     const applied = new Map(rows.map(r => [r.version, r.checksum]));
 
@@ -97,7 +96,7 @@ export async function migrate(pool: Pool, options: MigrateOptions): Promise<stri
       try {
         await client.query(migration.sql);
         await client.query(
-          'INSERT INTO ${{ values.databaseSchema }}.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)',
+          `INSERT INTO ${SCHEMA}.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)`,
           [migration.version, migration.name, migration.checksum],
         );
         await client.query('COMMIT');
@@ -115,9 +114,4 @@ export async function migrate(pool: Pool, options: MigrateOptions): Promise<stri
     await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => {});
     client.release();
   }
-}
-
-/** COMMENT ON does not take bind parameters. */
-function quoteLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }

@@ -1,0 +1,22 @@
+/**
+ * What every Local-Plus backend plugin does the same way.
+ *
+ * - Errors people can act on: DependencyError names the failing dependency
+ *   by its configured name; errorBoundary, the last middleware of each
+ *   router, logs the detail under a request id and keeps addresses, stacks
+ *   and driver messages out of production answers.
+ * - BoundedCache: in-process caches bounded by entries and bytes.
+ */
+export { DependencyError, isDependencyError } from './errors/DependencyError';
+export { describeCause, formatSeconds } from './errors/describeCause';
+export {
+  errorBoundary,
+  newRequestId,
+  publicMessage,
+  readErrorSettings,
+  statusOf,
+  withoutAddresses,
+} from './errors/errorBoundary';
+export type { ErrorSettings } from './errors/errorBoundary';
+export { BoundedCache } from './cache/BoundedCache';
+export type { BoundedCacheOptions } from './cache/BoundedCache';

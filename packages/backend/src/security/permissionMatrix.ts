@@ -1,0 +1,153 @@
+/**
+ * Who may call what: every route of every Local-Plus backend plugin, and
+ * the upstream routes our features rely on, with the answer each caller
+ * gets. permissionMatrix.test.ts is generated from this table, and fails
+ * for any route of a Local-Plus plugin that is missing here, so a new
+ * route cannot ship without a decision.
+ *
+ * Answers: 401 (no credentials), 403 (refused), 'ok' (let through: the
+ * route then answers on its own terms — 200, 400, 404 or 503 when its
+ * dependency is down, never 401 or 403).
+ */
+export const CALLERS = [
+  'none',
+  'service',
+  'developer',
+  'on-call',
+  'compliance-reviewer',
+  'platform-admin',
+] as const;
+export type Caller = (typeof CALLERS)[number];
+export type Answer = 401 | 403 | 'ok';
+
+export type MatrixRow = {
+  /** METHOD and the route as its router declares it, e.g. GET /api/slo/board. */
+  route: string;
+  /** The request sent: the route with real values. */
+  request: { path: string; body?: unknown };
+  /** Answers in CALLERS order. */
+  answers: [Answer, Answer, Answer, Answer, Answer, Answer];
+  why: string;
+};
+
+const LEDGER = 'component:default/svc-ledger';
+const q = encodeURIComponent;
+
+// Readers: every role reads; services (no user) and anonymous callers not.
+const READ: MatrixRow['answers'] = [401, 403, 'ok', 'ok', 'ok', 'ok'];
+
+export const PERMISSION_MATRIX: MatrixRow[] = [
+  // --- slo: budgets and burn rates (slo.read, every role) ---
+  {
+    route: 'GET /api/slo/entities/:kind/:namespace/:name/slos',
+    request: { path: '/api/slo/entities/component/default/svc-ledger/slos' },
+    answers: READ,
+    why: 'on-call, owners and reviewers read SLOs',
+  },
+  {
+    route: 'GET /api/slo/entities/:kind/:namespace/:name/slos/history',
+    request: {
+      path: '/api/slo/entities/component/default/svc-ledger/slos/history',
+    },
+    answers: READ,
+    why: 'the SLO tab draws the budget over time',
+  },
+  {
+    route: 'GET /api/slo/board',
+    request: { path: '/api/slo/board' },
+    answers: READ,
+    why: 'the SLO board for on-call',
+  },
+  // --- runbooks: runbooks, firing alerts, rotation (runbooks.read) ---
+  {
+    route: 'GET /api/runbooks/entities/:kind/:namespace/:name/runbooks',
+    request: {
+      path: '/api/runbooks/entities/component/default/svc-ledger/runbooks',
+    },
+    answers: READ,
+    why: 'runbooks are read by everyone who may be paged or audit',
+  },
+  {
+    route: 'GET /api/runbooks/alerts',
+    request: { path: '/api/runbooks/alerts' },
+    answers: READ,
+    why: 'firing alerts on the On call page',
+  },
+  {
+    route: 'GET /api/runbooks/oncall',
+    request: { path: '/api/runbooks/oncall' },
+    answers: READ,
+    why: 'who is on call',
+  },
+  // --- dlq: dead letters (dlq.message.read; replay and discard: on-call) ---
+  {
+    route: 'GET /api/dlq/dead-letters',
+    request: { path: `/api/dlq/dead-letters?entityRef=${q(LEDGER)}` },
+    answers: READ,
+    why: 'the dead-letter card and tab',
+  },
+  {
+    route: 'GET /api/dlq/actions',
+    request: { path: `/api/dlq/actions?entityRef=${q(LEDGER)}` },
+    answers: READ,
+    why: 'the audit trail of replays and discards',
+  },
+  {
+    route: 'POST /api/dlq/dead-letters/replay',
+    request: {
+      path: '/api/dlq/dead-letters/replay',
+      body: { entityRef: LEDGER, queue: 'critical', key: 'matrix-message' },
+    },
+    answers: [401, 403, 403, 'ok', 403, 'ok'],
+    why: 'replaying changes production: on-call and admins only',
+  },
+  {
+    route: 'POST /api/dlq/dead-letters/discard',
+    request: {
+      path: '/api/dlq/dead-letters/discard',
+      body: {
+        entityRef: LEDGER,
+        queue: 'critical',
+        key: 'matrix-message',
+        reason: 'permission matrix',
+      },
+    },
+    answers: [401, 403, 403, 'ok', 403, 'ok'],
+    why: 'discarding loses a task: on-call and admins only',
+  },
+  // --- upstream routes behind our features ---
+  {
+    route: 'POST /api/catalog/locations',
+    request: {
+      path: '/api/catalog/locations?dryRun=true',
+      body: {
+        type: 'url',
+        target:
+          'https://github.com/localplus/svc-none/blob/main/catalog-info.yaml',
+      },
+    },
+    answers: [401, 'ok', 'ok', 403, 403, 'ok'],
+    why: 'developers register their repositories (never users or groups: catalog rules)',
+  },
+  {
+    route: 'POST /api/scaffolder/v2/dry-run',
+    request: {
+      path: '/api/scaffolder/v2/dry-run',
+      body: { template: {}, values: {}, directoryContents: [] },
+    },
+    answers: [401, 'ok', 'ok', 403, 403, 'ok'],
+    why: 'the template editor: developers and admins',
+  },
+  {
+    route: 'POST /api/scaffolder/v2/tasks',
+    request: {
+      path: '/api/scaffolder/v2/tasks',
+      body: { templateRef: 'template:default/svc-typescript', values: {} },
+    },
+    answers: [401, 'ok', 'ok', 403, 403, 'ok'],
+    why: 'the golden path: developers and admins create services',
+  },
+];
+
+/** The plugins whose every route must be in the table. */
+export const LOCAL_PLUS_PLUGINS = ['slo', 'runbooks', 'dlq'];
