@@ -25,6 +25,8 @@ export default defineConfig({
     stdout: 'ignore',
     stderr: 'pipe',
   },
+  // The first-run journey has its own config (playwright.first-run.config.ts).
+  testIgnore: ['**/first-run/**'],
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: 1,

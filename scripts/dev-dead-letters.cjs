@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-/* Dead letters in Dramatiq's own Redis layout, so the dead-letter card and
- * tab show something in the dev portal and the end-to-end tests have a
- * known state:
+/* Dead letters in Dramatiq's own Redis layout, written by hand, so the
+ * end-to-end tests have a known state (fixed ids, ages and one unreadable
+ * entry). make start makes its demo dead letters with real Dramatiq actors
+ * instead (plugins/dlq-backend/dramatiq/localplus_dramatiq.py demo), and
+ * the plugin's tests check this layout against what Dramatiq writes
+ * (plugins/dlq-backend/src/dramatiq.integration.test.ts):
  *
  *   bash scripts/services.sh start && source .tmp/services/env
  *   node scripts/dev-dead-letters.cjs [redis-url] [namespace]
@@ -15,7 +18,8 @@
  * <message JSON>, ZADD <ns>:<queue>.XQ <time in ms> <redis id>. The message
  * JSON is Dramatiq's Message.asdict(): queue_name, actor_name, args, kwargs,
  * options (redis_message_id, retries, traceback), message_id,
- * message_timestamp. */
+ * message_timestamp. As Dramatiq 2.2 writes it, `retries` is the actor's
+ * max_retries and `traceback` that of the last attempt that was retried. */
 const Redis = require('ioredis');
 const { randomUUID } = require('node:crypto');
 

@@ -7,8 +7,13 @@
 #   PostgreSQL :54432  the seed's tables (database localplus_dev_data), read
 #                      live by data ownership: owners, columns, sizes,
 #                      personal-data and card-data flags
-#   Redis      :54379  Dramatiq and BullMQ dead letters (database 3)
-#   Prometheus :54090  SLO series and firing alerts of the seed's services
+#   Redis      :54379  Dramatiq dead letters made by real failing actors
+#                      (database 3)
+#   Prometheus :54090  30 days of the SLI metrics the catalog's Sloth specs
+#                      query, Sloth's generated rules on them, firing alerts
+#   Kafka      :54092  the seed's topics (one kept 3 days where 7 are declared)
+#                      and consumer groups (one no component claims), read
+#                      live by data ownership (scripts/dev-kafka.cjs)
 #
 #   bash scripts/dev-services.sh start | stop
 #
@@ -19,8 +24,13 @@ set -uo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
 
-export LOCALPLUS_SERVICES_DIR="$REPO_ROOT/.tmp/dev-services"
-export LOCALPLUS_PG_PORT=54432 LOCALPLUS_REDIS_PORT=54379 LOCALPLUS_PROMETHEUS_PORT=54090
+# Another folder and ports (the first-run end-to-end test uses its own):
+# LOCALPLUS_DEV_SERVICES_DIR, LOCALPLUS_DEV_{PG,REDIS,PROMETHEUS,KAFKA}_PORT.
+export LOCALPLUS_SERVICES_DIR="${LOCALPLUS_DEV_SERVICES_DIR:-$REPO_ROOT/.tmp/dev-services}"
+export LOCALPLUS_PG_PORT="${LOCALPLUS_DEV_PG_PORT:-54432}"
+export LOCALPLUS_REDIS_PORT="${LOCALPLUS_DEV_REDIS_PORT:-54379}"
+export LOCALPLUS_PROMETHEUS_PORT="${LOCALPLUS_DEV_PROMETHEUS_PORT:-54090}"
+export LOCALPLUS_KAFKA_PORT="${LOCALPLUS_DEV_KAFKA_PORT:-54092}"
 export LOCALPLUS_PG_PASSWORD=localplus-dev
 LOG="$LOCALPLUS_SERVICES_DIR.log"
 
@@ -35,44 +45,75 @@ step() {
   return 1
 }
 
+# The demo dead letters: real Dramatiq actors that fail, retried and
+# dead-lettered by a Dramatiq worker (plugins/dlq-backend/dramatiq/, Python
+# from scripts/python-tools.sh), in a few seconds.
+dramatiq_demo() {
+  local bin
+  bin="$(bash scripts/python-tools.sh)" || return 1
+  PYTHONDONTWRITEBYTECODE=1 "$bin/python" plugins/dlq-backend/dramatiq/localplus_dramatiq.py demo "$1"
+}
+
+# Each service with its demo data; prints what is ready on success.
+start_postgres() {
+  if ! step "PostgreSQL" bash scripts/services.sh start-one postgres; then
+    say "  → Data ownership shows the declared tables only (no columns, sizes or flags)."
+    return 1
+  fi
+  step "the seed's tables (data ownership)" env LOCALPLUS_PG_HOST=127.0.0.1 \
+    LOCALPLUS_PG_USER=postgres LOCALPLUS_E2E_DATA_DB=localplus_dev_data \
+    bash scripts/e2e-data-ownership-db.sh || return 1
+  say "ready: PostgreSQL :$LOCALPLUS_PG_PORT with the seed's tables (Data ownership)"
+}
+
+start_kafka() {
+  if ! step "Kafka" bash scripts/services.sh start-one kafka; then
+    say "  → Data ownership shows the declared topics only, saying the cluster cannot be read."
+    return 1
+  fi
+  step "the demo topics and consumer groups" node scripts/dev-kafka.cjs "127.0.0.1:$LOCALPLUS_KAFKA_PORT" || return 1
+  say "ready: Kafka :$LOCALPLUS_KAFKA_PORT with the seed's topics and consumer groups (Data ownership)"
+}
+
+start_redis() {
+  if ! step "Redis" bash scripts/services.sh start-one redis; then
+    say "  → the Dead letters cards say Valkey cannot be reached."
+    return 1
+  fi
+  step "the demo dead letters (Dramatiq)" dramatiq_demo "redis://127.0.0.1:$LOCALPLUS_REDIS_PORT/3" || return 1
+  say "ready: Redis :$LOCALPLUS_REDIS_PORT with demo dead letters from real Dramatiq actors (Dead letters)"
+}
+
+start_prometheus() {
+  # The SLI metrics' recent history goes into its data folder before it starts.
+  local prometheus_env=(LOCALPLUS_PROMETHEUS_URL="http://127.0.0.1:$LOCALPLUS_PROMETHEUS_PORT"
+    LOCALPLUS_PROMETHEUS_RULES_DIR="$LOCALPLUS_SERVICES_DIR/prometheus/rules")
+  step "the SLI metrics' history" env "${prometheus_env[@]}" bash scripts/dev-prometheus.sh history
+  if ! step "Prometheus" bash scripts/services.sh start-one prometheus; then
+    say "  → SLO cards and the On call page say Prometheus cannot be reached."
+    return 1
+  fi
+  # Sloth's rules from the catalog's specs (the first time, Sloth is built:
+  # a few minutes), the SLI metrics and the alerts.
+  step "the SLO data and alerts" env "${prometheus_env[@]}" bash scripts/dev-prometheus.sh || return 1
+  say "ready: Prometheus :$LOCALPLUS_PROMETHEUS_PORT with SLO data from Sloth's rules and firing alerts (SLOs, On call)"
+}
+
 start() {
   : >"$LOG"
   bash scripts/services.sh stop >/dev/null 2>&1
-  local started=()
-
-  if step "PostgreSQL" bash scripts/services.sh start-one postgres; then
-    bash scripts/services.sh write-env >/dev/null 2>&1
-    # shellcheck disable=SC1091
-    source "$LOCALPLUS_SERVICES_DIR/env"
-    if step "the seed's tables (data ownership)" env LOCALPLUS_E2E_DATA_DB=localplus_dev_data \
-        bash scripts/e2e-data-ownership-db.sh; then
-      started+=("PostgreSQL :54432 with the seed's tables (Data ownership)")
-    fi
-  else
-    say "  → Data ownership shows the declared tables only (no columns, sizes or flags)."
-  fi
-
-  if step "Redis" bash scripts/services.sh start-one redis; then
-    if step "the demo dead letters" node scripts/dev-dead-letters.cjs "redis://127.0.0.1:54379/3"; then
-      started+=("Redis :54379 with demo dead letters (Dead letters)")
-    fi
-  else
-    say "  → the Dead letters cards say Valkey cannot be reached."
-  fi
-
-  if step "Prometheus" bash scripts/services.sh start-one prometheus; then
-    bash scripts/services.sh write-env >/dev/null 2>&1
-    if step "the SLO data and alerts" env LOCALPLUS_PROMETHEUS_URL=http://127.0.0.1:54090 \
-        LOCALPLUS_PROMETHEUS_RULES_DIR="$LOCALPLUS_SERVICES_DIR/prometheus/rules" \
-        bash scripts/dev-prometheus.sh; then
-      started+=("Prometheus :54090 with SLO data and firing alerts (SLOs, On call)")
-    fi
-  else
-    say "  → SLO cards and the On call page say Prometheus cannot be reached."
-  fi
-
+  mkdir -p "$LOCALPLUS_SERVICES_DIR"
+  # Debian's packages once, before the four start side by side (apt-get
+  # takes a lock); a failure here is reported per service below.
+  step "installing Debian's packages" bash scripts/services.sh install
   bash scripts/services.sh write-env >/dev/null 2>&1
-  for s in "${started[@]}"; do say "ready: $s"; done
+  # All four at once: each is ready as soon as its own data is.
+  start_postgres &
+  start_kafka &
+  start_redis &
+  start_prometheus &
+  wait
+  bash scripts/services.sh write-env >/dev/null 2>&1
   say "log: $LOG; stop with Ctrl-C (or bash scripts/dev-services.sh stop)"
 }
 

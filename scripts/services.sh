@@ -2,12 +2,14 @@
 # Real services for the tests, from Debian's packages, on loopback only.
 #
 #   scripts/services.sh install [pkg:cmd ...]   apt-get install whatever is missing
-#   scripts/services.sh start     install, then start PostgreSQL, Redis and Prometheus
-#                                 with private data folders and ports; wait until ready
-#   scripts/services.sh start-one postgres|redis|prometheus   one of them
+#   scripts/services.sh start     install, then start PostgreSQL, Redis, Prometheus and
+#                                 Kafka with private data folders and ports; wait until ready
+#   scripts/services.sh start-one postgres|redis|prometheus|kafka   one of them
 #   scripts/services.sh stop      stop them and remove their data
 #   scripts/services.sh env       print the variables that point tests at them
 #
+# Kafka is a single-node Apache Kafka broker in KRaft mode, from the broker's
+# jars resolved with Maven into .tools/kafka/ (scripts/kafka.sh).
 # mkdocs and Chromium are programs, not daemons: `start` checks that they run.
 # After `start`, `source "$LOCALPLUS_SERVICES_DIR/env"` gives the connection settings.
 set -euo pipefail
@@ -17,6 +19,7 @@ SERVICES_DIR="${LOCALPLUS_SERVICES_DIR:-$REPO_ROOT/.tmp/services}"
 PG_PORT="${LOCALPLUS_PG_PORT:-55432}"
 REDIS_PORT="${LOCALPLUS_REDIS_PORT:-56379}"
 PROM_PORT="${LOCALPLUS_PROMETHEUS_PORT:-59090}"
+KAFKA_PORT="${LOCALPLUS_KAFKA_PORT:-59092}"
 PG_PASSWORD="${LOCALPLUS_PG_PASSWORD:-localplus-test}"
 
 log() { echo "services: $*" >&2; }
@@ -34,6 +37,9 @@ PACKAGES=(
   "curl:curl"
   # `kubectl kustomize` renders the golden-path template's overlays in its test.
   "kubernetes-client:kubectl"
+  # Kafka: a JVM, and Maven to resolve the broker's jars (scripts/kafka.sh).
+  "default-jre-headless:java"
+  "maven:mvn"
 )
 
 install() {
@@ -125,6 +131,10 @@ YAML
   log "Prometheus ready on 127.0.0.1:$PROM_PORT"
 }
 
+start_kafka() {
+  bash "$REPO_ROOT/scripts/kafka.sh" start "$SERVICES_DIR/kafka" "$KAFKA_PORT"
+}
+
 check_programs() {
   mkdocs --version >/dev/null || { log "mkdocs does not run"; return 1; }
   chromium --headless --no-sandbox --disable-gpu --version >/dev/null 2>&1 \
@@ -143,6 +153,7 @@ export LOCALPLUS_REDIS_URL=redis://127.0.0.1:$REDIS_PORT
 export LOCALPLUS_PROMETHEUS_URL=http://127.0.0.1:$PROM_PORT
 export LOCALPLUS_PROMETHEUS_RULES_DIR='$SERVICES_DIR/prometheus/rules'
 export LOCALPLUS_CHROMIUM=/usr/bin/chromium
+export LOCALPLUS_KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
 ENV
 }
 
@@ -158,6 +169,7 @@ stop() {
   if [ -f "$SERVICES_DIR/prometheus/prometheus.pid" ]; then
     kill "$(cat "$SERVICES_DIR/prometheus/prometheus.pid")" 2>/dev/null || true
   fi
+  bash "$REPO_ROOT/scripts/kafka.sh" stop "$SERVICES_DIR/kafka" 2>/dev/null || true
   sleep 0.5
   rm -rf "$SERVICES_DIR"
   log "stopped"
@@ -172,6 +184,7 @@ case "${1:-}" in
     start_postgres
     start_redis
     start_prometheus
+    start_kafka
     check_programs
     write_env
     ;;
@@ -183,7 +196,8 @@ case "${1:-}" in
       postgres) install postgresql:pg_ctlcluster && start_postgres ;;
       redis) install redis-server:redis-server redis-tools:redis-cli && start_redis ;;
       prometheus) install prometheus:prometheus curl:curl && start_prometheus ;;
-      *) echo "usage: $0 start-one postgres|redis|prometheus" >&2; exit 2 ;;
+      kafka) install default-jre-headless:java maven:mvn && start_kafka ;;
+      *) echo "usage: $0 start-one postgres|redis|prometheus|kafka" >&2; exit 2 ;;
     esac
     ;;
   write-env) mkdir -p "$SERVICES_DIR"; write_env ;;

@@ -18,6 +18,10 @@ mkdir -p .tmp/scaffolded
 bash scripts/dev-services.sh start &
 services=$!
 trap 'kill $services 2>/dev/null; bash scripts/dev-services.sh stop' EXIT
+# However this script ends (killed outright, before any trap runs), its dev
+# services go with it: a watchdog in its own session.
+setsid bash -c "while kill -0 $$ 2>/dev/null; do sleep 1; done; sleep 2; bash scripts/dev-services.sh stop" \
+  </dev/null >/dev/null 2>&1 &
 trap 'exit 130' INT
 trap 'exit 143' TERM
 

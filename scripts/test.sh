@@ -2,7 +2,8 @@
 # `make test`: every test of the portal, on a fresh machine.
 #   type-check · lint · unit and integration tests (real PostgreSQL, Redis,
 #   Prometheus) · production build · end-to-end tests in Debian's Chromium
-#   against the built backend on PostgreSQL.
+#   against the built backend on PostgreSQL · the first-run journey against
+#   make start's development portal and its dev services.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$REPO_ROOT"
@@ -22,6 +23,9 @@ else
   step "yarn install" yarn install
 fi
 
+# Tools from the other registries, pinned, into .tools/: Sloth (go install;
+# minutes the first time), the Python virtualenv (Dramatiq, mkdocs plugins).
+step "tools (Sloth, Python)" bash -c 'bash scripts/go-tools.sh >/dev/null && bash scripts/python-tools.sh >/dev/null'
 step "start services" bash scripts/services.sh start
 trap 'bash scripts/services.sh stop' EXIT
 # shellcheck disable=SC1091
@@ -37,6 +41,8 @@ step "production build" yarn build:all
 # The database the e2e backend reads tables from (data-ownership provider).
 step "e2e data-ownership database" bash scripts/e2e-data-ownership-db.sh
 step "end-to-end (Playwright)" env CI=true yarn test:e2e
+# make start's own command and config, with its dev services and demo data.
+step "first run (Playwright)" env CI=true yarn test:e2e:first-run
 
 echo; echo "=== timings"
 printf '%s\n' "${timings[@]}"

@@ -83,15 +83,75 @@ export interface Config {
       retryDelayMs?: number;
     }>;
     /**
-     * Reading topics live from a Kafka cluster. Not implemented in this
-     * build: topics come from the declared specs only. Setting `enabled`
-     * logs a warning at start-up and changes nothing.
+     * The Kafka cluster whose topics are read live through its admin API
+     * (kafkajs): topics, partition counts, retention.ms and the consumer
+     * groups reading each topic, on the provider's schedule. Matched with
+     * the declared topics, it reports a topic nobody declared, a declared
+     * topic that does not exist, a retention or partition count that
+     * differs from the declaration, and (with the rules processor) a
+     * consumer group no component claims. Read only: the catalog's client
+     * needs Describe on the cluster, its topics and its groups, nothing more.
      */
     kafka?: {
+      /** Default false: topics come from the declared specs only. */
       enabled?: boolean;
-      brokers?: string[];
-      /** The Resource of the cluster, e.g. resource:default/aiven-kafka. */
+      /** The cluster in messages and annotations, e.g. aiven-kafka (default kafka). */
+      name?: string;
+      /**
+       * The cluster's Resource, e.g. resource:default/aiven-kafka. Declared
+       * topics naming another cluster are not looked for in this one;
+       * undeclared topics depend on it.
+       */
       resource?: string;
+      /**
+       * Bootstrap brokers as host:port: a list, or one comma-separated
+       * string (from the environment, e.g. ${KAFKA_BROKERS}). Required when
+       * enabled.
+       */
+      brokers?: string[] | string;
+      /** Client id the cluster sees (default backstage-data-ownership). */
+      clientId?: string;
+      /** Time to open a connection to a broker (default 3000 ms). */
+      connectionTimeoutMs?: number;
+      /** Time for one admin request (default 10000 ms). */
+      requestTimeoutMs?: number;
+      /** Attempts within one run before the cluster counts as unreachable (default 2). */
+      attempts?: number;
+      /** Delay before the second attempt, doubled after each (default 2000 ms). */
+      retryDelayMs?: number;
+      /** TLS (Aiven: true, with the project CA). */
+      ssl?:
+        | boolean
+        | {
+            rejectUnauthorized?: boolean;
+            /** @visibility secret */
+            ca?: string;
+            /**
+             * Client certificate (Aiven's access certificate), with its key.
+             * @visibility secret
+             */
+            cert?: string;
+            /** @visibility secret */
+            key?: string;
+          };
+      /**
+       * SASL (Aiven: scram-sha-512, the default, with a service user). Left
+       * out when neither username nor password is set (unset environment
+       * variables); one without the other stops the backend.
+       */
+      sasl?: {
+        mechanism?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+        username?: string;
+        /** @visibility secret */
+        password?: string;
+      };
+      /**
+       * Topics never reported, as regular expressions (names starting with
+       * __ are internal and never reported).
+       */
+      ignoreTopics?: string[];
+      /** Consumer groups never reported, as regular expressions. */
+      ignoreGroups?: string[];
     };
   };
 }

@@ -23,7 +23,8 @@ test.describe('the Local-Plus catalog', () => {
   }, testInfo) => {
     await signInAsGuest(page);
 
-    // The catalog is the home page; find the ledger with the search box.
+    // The catalog's index; find the ledger with its search box.
+    await page.goto('/catalog');
     await expect(
       page.getByRole('heading', { name: /Local-Plus Catalog/ }),
     ).toBeVisible();

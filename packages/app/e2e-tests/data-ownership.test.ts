@@ -1,5 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { apiGet, guestToken, infoCard, signInAsGuest } from './helpers';
+import {
+  A11Y_SCOPES,
+  apiGet,
+  expectAccessible,
+  guestToken,
+  infoCard,
+  signInAsGuest,
+} from './helpers';
 
 /**
  * Data ownership, read live from the database that
@@ -92,6 +99,11 @@ test.describe('data ownership', () => {
       path: shot,
       contentType: 'image/png',
     });
+    await expectAccessible(
+      page,
+      [A11Y_SCOPES.dataCard],
+      "svc-ledger's Data card",
+    );
 
     await data
       .getByRole('link', { name: 'ledger-transactions', exact: true })
@@ -106,6 +118,29 @@ test.describe('data ownership', () => {
     await expect(
       columns.getByRole('row', { name: /idempotency_key/ }),
     ).toBeVisible();
+    const columnsShot = testInfo.outputPath('ledger-transactions-columns.png');
+    await page.screenshot({ path: columnsShot, fullPage: true });
+    await testInfo.attach('ledger-transactions-columns', {
+      path: columnsShot,
+      contentType: 'image/png',
+    });
+    await expectAccessible(
+      page,
+      [A11Y_SCOPES.columnsCard],
+      "ledger-transactions' Columns card",
+    );
+
+    // A topic the service produces: both of its sides.
+    await page.goto('/catalog/default/resource/ledger.transactions.v1');
+    const topic = page.locator(A11Y_SCOPES.topicCard);
+    await expect(
+      topic.getByRole('link', { name: 'svc-notification' }),
+    ).toBeVisible();
+    await expectAccessible(
+      page,
+      [A11Y_SCOPES.topicCard],
+      'the Producers and consumers card of ledger.transactions.v1',
+    );
   });
 
   test('a compliance reviewer finds the conflicting and unowned tables first, then the card data', async ({
@@ -130,6 +165,11 @@ test.describe('data ownership', () => {
       path: shot,
       contentType: 'image/png',
     });
+    await expectAccessible(
+      page,
+      [A11Y_SCOPES.dataOwnership],
+      'the data ownership page',
+    );
 
     // Card data (PCI-DSS): the gift card payments table, flagged by name and by value.
     await page.getByRole('button', { name: /^Any data/ }).click();
@@ -146,5 +186,10 @@ test.describe('data ownership', () => {
         .getByRole('row', { name: /processor_ref/ })
         .getByText('sampled values pass Luhn'),
     ).toBeVisible();
+    await expectAccessible(
+      page,
+      [A11Y_SCOPES.columnsCard],
+      "giftcard-card-payments' Columns card",
+    );
   });
 });

@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import {
+  A11Y_SCOPES,
   apiGet,
+  expectAccessible,
   guestToken,
   infoCard,
   signInAsGuest,
@@ -60,6 +62,11 @@ test.describe('dead letters', () => {
     const high = card.getByRole('row').filter({ hasText: /^high/ });
     await expect(high).toContainText('0');
     await expect(high.getByText('ok', { exact: true })).toBeVisible();
+    await expectAccessible(
+      page,
+      [A11Y_SCOPES.deadLettersCard],
+      "svc-ledger's Dead letters card",
+    );
 
     await card
       .getByRole('link', { name: 'Inspect, replay or discard' })
@@ -91,6 +98,11 @@ test.describe('dead letters', () => {
       path: shot,
       contentType: 'image/png',
     });
+    await expectAccessible(
+      page,
+      [A11Y_SCOPES.deadLettersTab],
+      "svc-ledger's Dead letters tab, details open",
+    );
 
     // Replay the fraud alert: a confirmation first, then it leaves the list.
     await table
@@ -100,6 +112,11 @@ test.describe('dead letters', () => {
       name: 'Replay this dead letter?',
     });
     await expect(replay).toContainText('ledger.raise_fraud_alert');
+    await expectAccessible(
+      page,
+      ['[data-testid="dlq-replay-dialog"] [role="dialog"]'],
+      'the replay dialog',
+    );
     await replay.getByRole('button', { name: 'Replay', exact: true }).click();
     await expect(replay).toBeHidden();
     await expect(items).toHaveCount(2);
@@ -129,6 +146,11 @@ test.describe('dead letters', () => {
     await discard.getByLabel('Reason').fill('too short');
     await discard.getByRole('button', { name: 'Discard', exact: true }).click();
     await expect(discard).toContainText('at least 10 characters');
+    await expectAccessible(
+      page,
+      ['[data-testid="dlq-discard-dialog"] [role="dialog"]'],
+      'the discard dialog, with its error',
+    );
     await discard
       .getByLabel('Reason')
       .fill('Rolled back by hand in INC-2211, nothing left to do');
@@ -144,6 +166,11 @@ test.describe('dead letters', () => {
       'Rolled back by hand in INC-2211, nothing left to do',
     );
     await expect(actions).toContainText('development/guest');
+    await expectAccessible(
+      page,
+      [A11Y_SCOPES.deadLettersTab],
+      "svc-ledger's Dead letters tab, with its recent actions",
+    );
     const after = testInfo.outputPath('dead-letters-after.png');
     await page.screenshot({ path: after, fullPage: true });
     await testInfo.attach('dead-letters-after', {
@@ -181,5 +208,10 @@ test.describe('dead letters', () => {
       path: shot,
       contentType: 'image/png',
     });
+    await expectAccessible(
+      page,
+      [A11Y_SCOPES.deadLettersTab],
+      'the platform dead-letter tab',
+    );
   });
 });

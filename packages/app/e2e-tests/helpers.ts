@@ -1,4 +1,5 @@
 import { APIRequestContext, expect, Locator, Page } from '@playwright/test';
+import fs from 'node:fs';
 
 /** Signs in through the sign-in page with the guest button. */
 export async function signInAsGuest(page: Page) {
@@ -7,9 +8,118 @@ export async function signInAsGuest(page: Page) {
     page.getByText('Local-Plus Developer Portal').first(),
   ).toBeVisible();
   await page.getByRole('button', { name: 'Enter' }).click();
+  // The home page's own content, which no error page shows.
   await expect(
-    page.getByRole('heading', { name: 'Local-Plus Catalog' }),
+    page.getByRole('heading', { name: "My team's services" }),
   ).toBeVisible();
+}
+
+/**
+ * Where our own components are, for axe: each page and card our plugins
+ * render carries one of these hooks (a `data-testid` on its root), so the
+ * check covers our components and not Backstage's app frame (sidebar, page
+ * and entity headers), which is Backstage's to fix.
+ */
+export const A11Y_SCOPES = {
+  /** The home page's content (packages/app/src/modules/home). */
+  home: '[data-testid="home-page"]',
+  /** The SLO board's content (plugins/slo). */
+  sloBoard: '[data-testid="slo-board"]',
+  /** The SLO card on an entity's overview. */
+  sloCard: '[data-testid="slo-card"]',
+  /** The SLO tab of an entity. */
+  sloTab: '[data-testid="slo-tab"]',
+  /** The On call page's content (plugins/runbooks). */
+  onCall: '[data-testid="on-call-page"]',
+  /** The Runbooks card on an entity's overview. */
+  runbooksCard: '[data-testid="runbooks-card"]',
+  /** The Runbooks tab of an entity. */
+  runbooksTab: '[data-testid="runbooks-tab"]',
+  /** The Dead letters card on an entity's overview (plugins/dlq). */
+  deadLettersCard: '[data-testid="dead-letters-card"]',
+  /** The Dead letters tab of an entity. */
+  deadLettersTab: '[data-testid="dead-letters-tab"]',
+  /** The data ownership page's content (plugins/data-ownership). */
+  dataOwnership: '[data-testid="data-ownership-page"]',
+  /** The Data card of a service. */
+  dataCard: '[data-testid="data-card"]',
+  /** The Columns card of a table. */
+  columnsCard: '[data-testid="columns-card"]',
+  /** The Topic card of a Kafka topic. */
+  topicCard: '[data-testid="topic-card"]',
+  /** The golden-path form's name field (packages/app/src/modules/goldenPath). */
+  serviceNamePicker: '[data-testid="service-name-picker"]',
+} as const;
+
+type AxeViolation = {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown[]; failureSummary?: string }>;
+};
+
+/**
+ * The serious and critical accessibility violations axe-core finds inside
+ * `include` (CSS selectors of our own components, see A11Y_SCOPES), as
+ * readable lines. Every selector must match on the page: a scope that is
+ * missing fails here, naming it, rather than being checked by nobody. axe
+ * is evaluated in the page rather than added as a script tag, which the
+ * portal's CSP would refuse.
+ */
+export async function seriousA11yViolations(
+  page: Page,
+  include: string[],
+): Promise<string[]> {
+  expect(include.length, 'name at least one scope to check').toBeGreaterThan(0);
+  for (const selector of include) {
+    await expect(
+      page.locator(selector).first(),
+      `accessibility scope ${selector} is not on ${page.url()}: the component it names must render it (A11Y_SCOPES in e2e-tests/helpers.ts)`,
+    ).toBeVisible();
+  }
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    await page.evaluate(
+      fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'),
+    );
+  }
+  const violations: AxeViolation[] = await page.evaluate(async selectors => {
+    const axe = (window as any).axe;
+    const result = await axe.run(
+      { include: selectors.map(s => [s]) },
+      { resultTypes: ['violations'] },
+    );
+    return result.violations;
+  }, include);
+  return violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      v =>
+        `${v.id} (${v.impact}: ${v.help}): ${v.nodes
+          .map(
+            n =>
+              `${n.target.join(' ')}${
+                n.failureSummary
+                  ? ` [${n.failureSummary.replace(/\s+/g, ' ').trim()}]`
+                  : ''
+              }`,
+          )
+          .join('; ')}`,
+    );
+}
+
+/**
+ * Fails the test on any serious or critical accessibility violation inside
+ * these scopes (see seriousA11yViolations), listing them.
+ */
+export async function expectAccessible(
+  page: Page,
+  include: string[],
+  what = page.url(),
+) {
+  expect(
+    await seriousA11yViolations(page, include),
+    `serious or critical accessibility violations on ${what}`,
+  ).toEqual([]);
 }
 
 /** A Backstage token for the guest user, as the frontend gets one. */

@@ -1,7 +1,14 @@
 import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { apiGet, guestToken, signInAsGuest, waitForEntity } from './helpers';
+import {
+  A11Y_SCOPES,
+  apiGet,
+  expectAccessible,
+  guestToken,
+  signInAsGuest,
+  waitForEntity,
+} from './helpers';
 
 // A rule that fires at once, as Sloth's page alert for svc-ledger would,
 // loaded into the real Prometheus started by scripts/services.sh.
@@ -66,6 +73,9 @@ test.describe('on call', () => {
     const shot = testInfo.outputPath('on-call.png');
     await page.screenshot({ path: shot, fullPage: true });
     await testInfo.attach('on-call', { path: shot, contentType: 'image/png' });
+    // The severity chips ("critical" pages) among what is checked.
+    await expect(row.getByText('critical', { exact: true })).toBeVisible();
+    await expectAccessible(page, [A11Y_SCOPES.onCall], 'the On call page');
 
     await row.getByRole('link', { name: /SLO burn/ }).click();
     await expect(page).toHaveURL(
@@ -79,14 +89,42 @@ test.describe('on call', () => {
     });
   });
 
-  test("a service's runbooks tab lists its runbooks", async ({ page }) => {
+  test("a service's runbooks tab and card list its runbooks", async ({
+    page,
+  }, testInfo) => {
     await signInAsGuest(page);
     await page.goto('/catalog/default/component/svc-ledger/runbooks');
+    const tab = page.locator(A11Y_SCOPES.runbooksTab);
     await expect(
-      page.getByRole('link', { name: /SLO burn/ }).first(),
+      tab.getByRole('link', { name: /SLO burn/ }).first(),
     ).toBeVisible();
     await expect(
-      page.getByRole('link', { name: /Outbox relay stalled/i }).first(),
+      tab.getByRole('link', { name: /Outbox relay stalled/i }).first(),
     ).toBeVisible();
+    // A runbook of a paging alert shows its severity.
+    await expect(tab.getByText('page', { exact: true }).first()).toBeVisible();
+    const shot = testInfo.outputPath('runbooks-tab.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    await testInfo.attach('runbooks-tab', {
+      path: shot,
+      contentType: 'image/png',
+    });
+    await expectAccessible(
+      page,
+      [A11Y_SCOPES.runbooksTab],
+      "svc-ledger's Runbooks tab",
+    );
+
+    // The same runbooks on the overview's card.
+    await page.goto('/catalog/default/component/svc-ledger');
+    const card = page.locator(A11Y_SCOPES.runbooksCard);
+    await expect(
+      card.getByRole('link', { name: /SLO burn/ }).first(),
+    ).toBeVisible();
+    await expectAccessible(
+      page,
+      [A11Y_SCOPES.runbooksCard],
+      "svc-ledger's Runbooks card",
+    );
   });
 });

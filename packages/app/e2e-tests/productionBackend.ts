@@ -43,6 +43,11 @@ export const backendEnv: Record<string, string> = {
   POSTGRES_PORT: process.env.LOCALPLUS_PG_PORT ?? '55432',
   POSTGRES_USER: process.env.LOCALPLUS_PG_USER ?? 'postgres',
   POSTGRES_PASSWORD: process.env.LOCALPLUS_PG_PASSWORD ?? '',
+  // Read by app-config.production.yaml; the e2e config turns Kafka off.
+  KAFKA_BROKERS: '127.0.0.1:9',
+  KAFKA_CA_CERT: 'unused',
+  KAFKA_SASL_USERNAME: 'unused',
+  KAFKA_SASL_PASSWORD: 'unused',
   // Read by app-config.production.yaml; the e2e config publishes locally.
   TECHDOCS_S3_BUCKET: 'e2e-unused',
   TECHDOCS_S3_REGION: 'eu-west-1',

@@ -6,7 +6,14 @@ import {
 import {
   ANNOTATION_ACCESS_PATTERN,
   ANNOTATION_CARD_SAMPLING,
+  ANNOTATION_DATA_FINDINGS,
   ANNOTATION_DATA_SOURCE,
+  ANNOTATION_KAFKA_LIVE_CLUSTER,
+  ANNOTATION_KAFKA_LIVE_CONSUMER_GROUPS,
+  ANNOTATION_KAFKA_LIVE_ERROR,
+  ANNOTATION_KAFKA_LIVE_PARTITIONS,
+  ANNOTATION_KAFKA_LIVE_READ_AT,
+  ANNOTATION_KAFKA_LIVE_RETENTION_MS,
   ANNOTATION_KAFKA_PRODUCER_PATTERN,
   ANNOTATION_KAFKA_RETENTION,
   ANNOTATION_KAFKA_TOPIC,
@@ -24,6 +31,8 @@ import {
   TableColumn,
 } from '@internal/plugin-data-ownership-common';
 import { DeclaredTable, DeclaredTopic } from './declared';
+import { TopicLiveState } from './kafka/match';
+import { formatRetention } from './kafka/retention';
 import { toEntityName } from './lib/names';
 import { Ownership } from './lib/ownership';
 
@@ -132,10 +141,37 @@ export function tableEntity(
   };
 }
 
-/** A declared topic as a Resource of type kafka-topic. */
+/** What the cluster says of a topic, as annotations (none when it was not looked for). */
+function liveAnnotations(live?: TopicLiveState): Record<string, string> {
+  if (!live) return {};
+  return compact({
+    [ANNOTATION_DATA_SOURCE]: live.topic ? 'live' : 'declared',
+    [ANNOTATION_KAFKA_LIVE_CLUSTER]: live.cluster,
+    [ANNOTATION_KAFKA_LIVE_READ_AT]: live.readAt,
+    [ANNOTATION_KAFKA_LIVE_ERROR]: live.error,
+    [ANNOTATION_KAFKA_LIVE_PARTITIONS]: live.topic
+      ? String(live.topic.partitions)
+      : undefined,
+    [ANNOTATION_KAFKA_LIVE_RETENTION_MS]:
+      live.topic && live.topic.retentionMs !== null
+        ? String(live.topic.retentionMs)
+        : undefined,
+    [ANNOTATION_KAFKA_LIVE_CONSUMER_GROUPS]:
+      live.groups.length > 0 ? live.groups.join(',') : undefined,
+    // The rules processor keeps these and adds its own.
+    [ANNOTATION_DATA_FINDINGS]:
+      live.findings.length > 0 ? JSON.stringify(live.findings) : undefined,
+  });
+}
+
+/**
+ * A declared topic as a Resource of type kafka-topic; with what the cluster
+ * says of it when it is read live (`live`). The spec stays the declaration.
+ */
 export function topicEntity(
   topic: DeclaredTopic,
   defaults: EntityDefaults,
+  live?: TopicLiveState,
 ): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
@@ -150,6 +186,7 @@ export function topicEntity(
         [ANNOTATION_KAFKA_RETENTION]: topic.retention,
         [ANNOTATION_KAFKA_PRODUCER_PATTERN]: topic.producerPattern,
         [ANNOTATION_DATA_SOURCE]: 'declared',
+        ...liveAnnotations(live),
       }),
     },
     spec: compact<unknown>({
@@ -162,6 +199,52 @@ export function topicEntity(
       partitions: topic.partitions,
       retention: topic.retention,
       schema: topic.schema,
+    }) as Entity['spec'],
+  };
+}
+
+/** Where undeclared topics come from, as their location. */
+export const kafkaLocation = (cluster: string) =>
+  `data-ownership:kafka/${cluster}`;
+
+/**
+ * A topic the cluster has and no spec declares, so that it is seen: named
+ * `undeclared.<topic>` (never the name its declaration will take, which a
+ * service's own catalog-info.yaml may be about to claim), owned by the
+ * default owner, with the finding that says so.
+ */
+export function undeclaredTopicEntity(
+  live: TopicLiveState & { topic: NonNullable<TopicLiveState['topic']> },
+  defaults: EntityDefaults & { clusterResource?: string },
+): Entity {
+  const { topic } = live;
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: toEntityName(`undeclared.${topic.name}`),
+      description: `Kafka topic ${topic.name}: found in Kafka cluster ${live.cluster}, declared nowhere.`,
+      tags: ['kafka', 'topic', 'undeclared'],
+      annotations: compact({
+        ...location(kafkaLocation(live.cluster)),
+        [ANNOTATION_KAFKA_TOPIC]: topic.name,
+        ...liveAnnotations(live),
+      }),
+    },
+    spec: compact<unknown>({
+      type: KAFKA_TOPIC_TYPE,
+      owner: defaults.defaultOwner,
+      system: defaults.system,
+      dependsOn: defaults.clusterResource
+        ? [defaults.clusterResource]
+        : undefined,
+      producers: [],
+      consumers: [],
+      partitions: topic.partitions,
+      retention:
+        topic.retentionMs !== null
+          ? formatRetention(topic.retentionMs)
+          : undefined,
     }) as Entity['spec'],
   };
 }

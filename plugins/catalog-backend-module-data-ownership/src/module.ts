@@ -13,8 +13,9 @@ import { DataOwnershipEntityProvider } from './provider/DataOwnershipEntityProvi
 
 /**
  * Data ownership in the catalog: tables read live from PostgreSQL (or
- * declared), declared Kafka topics, and the rules that tie them to their
- * owning services. Configured under `dataOwnership` (see config.d.ts).
+ * declared), Kafka topics declared and read live from the cluster, and the
+ * rules that tie them to their owning services. Configured under
+ * `dataOwnership` (see config.d.ts).
  */
 export const catalogModuleDataOwnership = createBackendModule({
   pluginId: 'catalog',
@@ -31,26 +32,25 @@ export const catalogModuleDataOwnership = createBackendModule({
       },
       async init({ config, logger, scheduler, auth, catalog, processing }) {
         const settings = readDataOwnershipConfig(config);
-        if (settings.kafka.enabled) {
-          // Declared on purpose, not faked: no Kafka client ships with this
-          // build, so topics still come from the declared specs only.
-          logger.warn(
-            'dataOwnership.kafka.enabled is set, but reading topics live from Kafka is not implemented in this build; topics come from dataOwnership.declared.topics only',
-          );
-        }
-        const provider = new DataOwnershipEntityProvider({
-          config: settings,
-          logger,
-          taskRunner: scheduler.createScheduledTaskRunner(settings.schedule),
-        });
+        const lookup = new CatalogLookup(
+          catalog,
+          auth,
+          settings.lookupCacheSeconds * 1000,
+        );
+        const provider: DataOwnershipEntityProvider =
+          new DataOwnershipEntityProvider({
+            config: settings,
+            logger,
+            taskRunner: scheduler.createScheduledTaskRunner(settings.schedule),
+            kafkaTopicsDeclaredElsewhere: () =>
+              lookup.kafkaTopicsDeclaredElsewhere(ref =>
+                provider.isOwnLocation(ref),
+              ),
+          });
         processing.addEntityProvider(provider);
         processing.addProcessor(
           new DataOwnershipRulesProcessor(
-            new CatalogLookup(
-              catalog,
-              auth,
-              settings.lookupCacheSeconds * 1000,
-            ),
+            lookup,
             logger,
             // A service that appears or changes owner: its tables and topics
             // are processed again now, not at the next processing cycle.
@@ -64,8 +64,15 @@ export const catalogModuleDataOwnership = createBackendModule({
                 ),
           ),
         );
+        const { kafka } = settings;
         logger.info(
-          `Data ownership: ${settings.databases.length} live databases, ${settings.declared.tables.length} table and ${settings.declared.topics.length} topic spec files`,
+          `Data ownership: ${settings.databases.length} live databases, ${
+            settings.declared.tables.length
+          } table and ${settings.declared.topics.length} topic spec files, ${
+            kafka.enabled
+              ? `topics read live from Kafka cluster ${kafka.name}`
+              : 'no Kafka cluster read live'
+          }`,
         );
       },
     });

@@ -32,6 +32,30 @@ export const ANNOTATION_KAFKA_TOPIC = 'local-plus.io/kafka-topic';
 export const ANNOTATION_KAFKA_RETENTION = 'local-plus.io/kafka-retention';
 export const ANNOTATION_KAFKA_PRODUCER_PATTERN =
   'local-plus.io/kafka-producer-pattern';
+/**
+ * What the Kafka cluster itself says of a topic, read through the admin API
+ * by the data-ownership provider (`dataOwnership.kafka`): the partition
+ * count, `retention.ms` (-1: kept forever), the consumer groups that read it
+ * (committed offsets or assigned partitions, comma-separated), the name of
+ * the configured cluster and when it was read. Absent when the cluster was
+ * never read; `kafka-live-error` says why when the last read failed.
+ */
+export const ANNOTATION_KAFKA_LIVE_PARTITIONS =
+  'local-plus.io/kafka-live-partitions';
+export const ANNOTATION_KAFKA_LIVE_RETENTION_MS =
+  'local-plus.io/kafka-live-retention-ms';
+export const ANNOTATION_KAFKA_LIVE_CONSUMER_GROUPS =
+  'local-plus.io/kafka-live-consumer-groups';
+export const ANNOTATION_KAFKA_LIVE_CLUSTER = 'local-plus.io/kafka-live-cluster';
+export const ANNOTATION_KAFKA_LIVE_READ_AT = 'local-plus.io/kafka-live-read-at';
+export const ANNOTATION_KAFKA_LIVE_ERROR = 'local-plus.io/kafka-live-error';
+/**
+ * On a component: the Kafka consumer groups it runs, comma-separated, when
+ * their ids are not simply the component's name (a group named after a
+ * component is claimed by it without this annotation).
+ */
+export const ANNOTATION_KAFKA_CONSUMER_GROUPS =
+  'local-plus.io/kafka-consumer-groups';
 /** JSON array of {@link DataFinding}, written by the rules processor. */
 export const ANNOTATION_DATA_FINDINGS = 'local-plus.io/data-findings';
 
@@ -71,5 +95,17 @@ export const FINDING_RULES = [
   'multiple-producers',
   /** An owner or producer names a component the catalog does not have. */
   'unknown-service',
+  /** A topic the Kafka cluster has and no spec declares. */
+  'undeclared-topic',
+  /** A declared topic the Kafka cluster does not have. */
+  'missing-topic',
+  /** A topic whose retention.ms in the cluster differs from its declared retention. */
+  'retention-mismatch',
+  /** A topic whose partition count in the cluster differs from the declared one. */
+  'partitions-mismatch',
+  /** A consumer group reading a topic that no catalog component claims. */
+  'unclaimed-consumer-group',
+  /** A component whose consumer group reads a topic that does not declare it as a consumer. */
+  'undeclared-consumer',
 ] as const;
 export type FindingRule = (typeof FINDING_RULES)[number];

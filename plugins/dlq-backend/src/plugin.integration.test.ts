@@ -438,7 +438,7 @@ describeWithRedis('the dead-letter plugin against a real Redis', () => {
       });
       expect(again.status).toBe(404);
       expect(again.body.error.message).toBe(
-        `No dead letter ${id} on queue critical: already replayed or discarded`,
+        `No dead letter ${id} on queue critical: already replayed or discarded, or deleted by Dramatiq once older than its dead_message_ttl (7 days)`,
       );
       expect(await redis.llen(`${namespace}:critical`)).toBe(2);
     });

@@ -3,7 +3,8 @@
  * it: the template is run through the real scaffolder, then in the generated
  * repository its dependencies are installed, it type-checks, its unit,
  * integration and contract tests pass (against real PostgreSQL and Redis
- * that the repository's own script starts), every kustomize overlay renders
+ * that the repository's own script starts, and the test services' Kafka
+ * broker for its outbox relay), every kustomize overlay renders
  * and every rendered workload passes the platform's Kyverno rules, and its
  * TechDocs build strictly.
  */
@@ -31,6 +32,15 @@ const haveServices = Boolean(process.env.LOCALPLUS_PG_HOST);
 if (!haveServices && process.env.LOCALPLUS_REQUIRE_SERVICES) {
   throw new Error(
     'LOCALPLUS_PG_HOST is not set: run scripts/services.sh start',
+  );
+}
+if (
+  haveServices &&
+  !process.env.LOCALPLUS_KAFKA_BROKERS &&
+  process.env.LOCALPLUS_REQUIRE_SERVICES
+) {
+  throw new Error(
+    'LOCALPLUS_KAFKA_BROKERS is not set: run scripts/services.sh start',
   );
 }
 const describeWithServices = haveServices ? describe : describe.skip;
@@ -107,11 +117,18 @@ describeWithServices(
       await sh(clone, 'npm', ['run', 'build']);
       expect(fs.existsSync(path.join(clone, 'dist/main.js'))).toBe(true);
       // No DATABASE_URL / REDIS_URL: the repository's script starts its own
-      // PostgreSQL and Redis, as on a developer's machine.
-      const env = { DATABASE_URL: '', REDIS_URL: '' };
+      // PostgreSQL and Redis, as on a developer's machine. Kafka it does not
+      // start: the outbox relay publishes to the test services' broker.
+      const env = {
+        DATABASE_URL: '',
+        REDIS_URL: '',
+        KAFKA_BROKERS: process.env.LOCALPLUS_KAFKA_BROKERS ?? '',
+      };
       const output = await sh(clone, 'npm', ['test'], env);
       expect(output).toMatch(/integration/i);
       expect(output).toMatch(/contract/i);
+      // The relay's Kafka tests ran (skipped when no broker is given).
+      expect(output).toMatch(/kafka\.test\.ts/);
       expect(output).not.toMatch(/\bskipped\b/i);
     });
 

@@ -39,6 +39,10 @@ const env: Record<string, string> = {
   K8S_CLUSTER_URL: 'https://eks',
   K8S_SERVICE_ACCOUNT_TOKEN: 'x',
   K8S_CLUSTER_CA_DATA: 'eA==',
+  KAFKA_BROKERS: 'kafka:9092',
+  KAFKA_CA_CERT: 'x',
+  KAFKA_SASL_USERNAME: 'x',
+  KAFKA_SASL_PASSWORD: 'x',
 };
 
 describe('production configuration', () => {

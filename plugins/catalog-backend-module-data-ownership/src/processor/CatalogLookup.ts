@@ -1,5 +1,14 @@
 import { AuthService } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ANNOTATION_LOCATION,
+  Entity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  ANNOTATION_KAFKA_CONSUMER_GROUPS,
+  ANNOTATION_KAFKA_TOPIC,
+  KAFKA_TOPIC_TYPE,
+} from '@internal/plugin-data-ownership-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { toEntityRef } from '../lib/refs';
 
@@ -104,8 +113,13 @@ export class CatalogLookup {
    * catalog's list of components (one short ref and owner each), not a
    * cache that grows with what is processed.
    */
-  private index?: { at: number; owners: Map<string, string> };
-  private loading?: Promise<Map<string, string>>;
+  private index?: {
+    at: number;
+    owners: Map<string, string>;
+    /** Consumer group id → the components that claim it (by name or annotation). */
+    groups: Map<string, string[]>;
+  };
+  private loading?: Promise<NonNullable<CatalogLookup['index']>>;
   /**
    * Owners seen while processing components, before the catalog serves
    * them; bounded by entries and bytes.
@@ -127,15 +141,58 @@ export class CatalogLookup {
    */
   async ownerOf(componentRef: string): Promise<string | typeof UNKNOWN> {
     const ref = componentRef.toLocaleLowerCase('en-US');
-    let owners = await this.owners(false);
+    let { owners } = await this.load(false);
     if (
       !owners.has(ref) &&
       !this.recent(ref) &&
       this.age() >= this.minRefreshMs
     ) {
-      owners = await this.owners(true);
+      ({ owners } = await this.load(true));
     }
     return owners.get(ref) ?? this.recent(ref) ?? UNKNOWN;
+  }
+
+  /**
+   * The components that claim a Kafka consumer group, as full references: a
+   * component claims the group named like it (`svc-analytics`) and the
+   * groups listed in its `local-plus.io/kafka-consumer-groups` annotation.
+   * Throws when the catalog cannot be asked.
+   */
+  async claimantsOf(groupId: string): Promise<string[]> {
+    const key = groupId.toLocaleLowerCase('en-US');
+    let { groups } = await this.load(false);
+    if (!groups.has(key) && this.age() >= this.minRefreshMs) {
+      ({ groups } = await this.load(true));
+    }
+    return groups.get(key) ?? [];
+  }
+
+  /**
+   * The Kafka topics declared by catalog entities that are not the data
+   * provider's (`ownLocation` says which are): a generated service declares
+   * its topic in its own catalog-info.yaml.
+   */
+  async kafkaTopicsDeclaredElsewhere(
+    ownLocation: (ref: string) => boolean,
+  ): Promise<string[]> {
+    const { items } = await withTimeout(
+      'catalog getEntities',
+      this.catalog.getEntities(
+        {
+          filter: { kind: 'Resource', 'spec.type': KAFKA_TOPIC_TYPE },
+          fields: ['kind', 'metadata.name', 'metadata.annotations'],
+        },
+        { credentials: await this.auth.getOwnServiceCredentials() },
+      ),
+    );
+    return items
+      .filter(
+        e => !ownLocation(e.metadata.annotations?.[ANNOTATION_LOCATION] ?? ''),
+      )
+      .map(
+        e =>
+          e.metadata.annotations?.[ANNOTATION_KAFKA_TOPIC] ?? e.metadata.name,
+      );
   }
 
   /**
@@ -181,30 +238,53 @@ export class CatalogLookup {
     return this.index ? Date.now() - this.index.at : Infinity;
   }
 
-  private async owners(force: boolean): Promise<Map<string, string>> {
+  private async load(
+    force: boolean,
+  ): Promise<NonNullable<CatalogLookup['index']>> {
     if (!force && this.index && this.age() < this.ttlMs) {
-      return this.index.owners;
+      return this.index;
     }
     // One query at a time, however many entities are being processed.
-    this.loading ??= this.load().finally(() => {
+    this.loading ??= this.query().finally(() => {
       this.loading = undefined;
     });
     return this.loading;
   }
 
-  private async load(): Promise<Map<string, string>> {
+  private async query(): Promise<NonNullable<CatalogLookup['index']>> {
     const { items } = await withTimeout(
       'catalog getEntities',
       this.catalog.getEntities(
         {
           filter: { kind: 'Component' },
-          fields: ['kind', 'metadata.namespace', 'metadata.name', 'spec.owner'],
+          fields: [
+            'kind',
+            'metadata.namespace',
+            'metadata.name',
+            'spec.owner',
+            // For local-plus.io/kafka-consumer-groups (an annotation key
+            // holds dots, which a field path cannot name).
+            'metadata.annotations',
+          ],
         },
         { credentials: await this.auth.getOwnServiceCredentials() },
       ),
     );
     const owners = new Map<string, string>();
+    const groups = new Map<string, string[]>();
+    const claim = (group: string, ref: string) => {
+      const key = group.toLocaleLowerCase('en-US');
+      const refs = groups.get(key) ?? [];
+      if (!refs.includes(ref)) groups.set(key, [...refs, ref]);
+    };
     for (const c of items) {
+      const self = stringifyEntityRef(c).toLocaleLowerCase('en-US');
+      claim(c.metadata.name, self);
+      for (const group of (
+        c.metadata.annotations?.[ANNOTATION_KAFKA_CONSUMER_GROUPS] ?? ''
+      ).split(',')) {
+        if (group.trim()) claim(group.trim(), self);
+      }
       const owner =
         typeof c.spec?.owner === 'string'
           ? toEntityRef(
@@ -217,7 +297,7 @@ export class CatalogLookup {
         owners.set(stringifyEntityRef(c).toLocaleLowerCase('en-US'), owner);
       }
     }
-    this.index = { at: Date.now(), owners };
-    return owners;
+    this.index = { at: Date.now(), owners, groups };
+    return this.index;
   }
 }

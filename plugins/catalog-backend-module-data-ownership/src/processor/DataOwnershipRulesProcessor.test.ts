@@ -334,6 +334,136 @@ describe('DataOwnershipRulesProcessor', () => {
     ]);
   });
 
+  describe('consumer groups read live from Kafka', () => {
+    const liveTopic = (
+      groups: string,
+      consumers: string[],
+      providerFindings: object[] = [],
+    ): Entity => {
+      const e = topicEntity(
+        'ledger.transactions.v1',
+        ['component:default/svc-ledger'],
+        consumers,
+      );
+      e.metadata.annotations = {
+        'local-plus.io/kafka-topic': 'ledger.transactions.v1',
+        'local-plus.io/kafka-live-consumer-groups': groups,
+        ...(providerFindings.length
+          ? {
+              'local-plus.io/data-findings': JSON.stringify(providerFindings),
+            }
+          : {}),
+      };
+      return e;
+    };
+    const notifications: Entity = {
+      ...component('svc-notification', 'product-team'),
+      metadata: {
+        name: 'svc-notification',
+        namespace: 'default',
+        annotations: {
+          'local-plus.io/kafka-consumer-groups':
+            'notifications-v2, notifications-replay',
+        },
+      },
+    };
+    const catalog = () =>
+      catalogServiceMock({
+        entities: [
+          component('svc-ledger', 'product-team'),
+          component('svc-analytics', 'product-team'),
+          notifications,
+        ],
+      });
+
+    it('accepts groups named after a declared consumer, or listed in its annotation', async () => {
+      const { findings } = await run(
+        liveTopic('svc-analytics,notifications-v2', [
+          'component:default/svc-analytics',
+          'component:default/svc-notification',
+        ]),
+        catalog(),
+      );
+      expect(findings).toEqual([]);
+    });
+
+    it('reports a group no component claims', async () => {
+      const { findings, entity } = await run(
+        liveTopic('svc-analytics,legacy-reporting', [
+          'component:default/svc-analytics',
+        ]),
+        catalog(),
+      );
+      expect(findings).toEqual([
+        {
+          rule: 'unclaimed-consumer-group',
+          level: 'warning',
+          message:
+            "Consumer group legacy-reporting reads ledger.transactions.v1, but no catalog component claims it: name the group after its component, or list it in the component's local-plus.io/kafka-consumer-groups annotation",
+        },
+      ]);
+      expect((entity as any).status.items).toHaveLength(1);
+    });
+
+    it('reports a component whose group reads a topic that does not declare it', async () => {
+      const { findings } = await run(
+        liveTopic('notifications-replay', []),
+        catalog(),
+      );
+      expect(findings).toEqual([
+        {
+          rule: 'undeclared-consumer',
+          level: 'warning',
+          message:
+            'svc-notification reads ledger.transactions.v1 (consumer group notifications-replay) but is not among its declared consumers',
+          refs: ['component:default/svc-notification'],
+        },
+      ]);
+    });
+
+    it("keeps the provider's findings beside its own", async () => {
+      const retention = {
+        rule: 'retention-mismatch',
+        level: 'warning',
+        message: 'kept 3d, declared 7d',
+      };
+      const { findings, entity } = await run(
+        liveTopic('legacy-reporting', [], [retention]),
+        catalog(),
+      );
+      expect(findings.map((f: any) => f.rule)).toEqual([
+        'retention-mismatch',
+        'unclaimed-consumer-group',
+      ]);
+      expect((entity as any).status.items.map((i: any) => i.message)).toEqual([
+        'kept 3d, declared 7d',
+        expect.stringContaining('Consumer group legacy-reporting'),
+      ]);
+    });
+
+    it("keeps the provider's findings when the catalog cannot be asked", async () => {
+      const cache = new MemoryCache();
+      const missing = {
+        rule: 'missing-topic',
+        level: 'error',
+        message: 'no such topic',
+      };
+      await run(liveTopic('legacy-reporting', [], [missing]), catalog(), cache);
+      const down = catalogServiceMock.mock({
+        getEntities: jest.fn().mockRejectedValue(new Error('catalog down')),
+      });
+      const { findings } = await run(
+        liveTopic('legacy-reporting', [], [missing]),
+        down,
+        cache,
+      );
+      expect(findings.map((f: any) => f.rule)).toEqual([
+        'missing-topic',
+        'unclaimed-consumer-group',
+      ]);
+    });
+  });
+
   it('leaves other entities alone', async () => {
     const group: Entity = {
       apiVersion: 'backstage.io/v1alpha1',

@@ -14,6 +14,9 @@ import {
 } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_DATA_FINDINGS,
+  ANNOTATION_KAFKA_CONSUMER_GROUPS,
+  ANNOTATION_KAFKA_LIVE_CONSUMER_GROUPS,
+  ANNOTATION_KAFKA_TOPIC,
   ANNOTATION_POSTGRES_TABLE,
   DATABASE_TABLE_TYPE,
   DataFinding,
@@ -31,6 +34,7 @@ import {
   RELATION_TABLE_OWNED_BY,
   STATUS_TYPE_DATA_OWNERSHIP,
 } from '@internal/plugin-data-ownership-common';
+import { PROVIDER_KAFKA_RULES } from '../kafka/match';
 import { serviceRefreshKey, toEntityRef } from '../lib/refs';
 import { CatalogLookup, UNKNOWN } from './CatalogLookup';
 
@@ -56,6 +60,12 @@ type Cached = { owner?: string; findings?: DataFinding[] };
  *   than one producer (VIII.4) and owners or producers the catalog does not
  *   know are written as findings: an annotation the frontend reads, and
  *   status items on the entity;
+ * - the consumer groups the provider found reading a topic in the Kafka
+ *   cluster must each be claimed by a component (named like the group, or
+ *   listing it in its `local-plus.io/kafka-consumer-groups` annotation), and
+ *   that component must be a declared consumer of the topic; the findings
+ *   the provider wrote (undeclared or missing topic, retention or partitions
+ *   that differ from the declaration) are kept beside these;
  * - tables are related to their owning services, and topics to their
  *   producers and consumers, both ways.
  *
@@ -82,6 +92,10 @@ export class DataOwnershipRulesProcessor implements CatalogProcessor {
     cache: CatalogProcessorCache,
   ): Promise<Entity> {
     const previous = (await cache.get<Cached>('state')) ?? {};
+    // What the provider found comparing the declarations with the cluster.
+    const carried = readFindings(entity).filter(f =>
+      PROVIDER_KAFKA_RULES.has(f.rule),
+    );
     let result: { owner?: string; findings: DataFinding[] } | undefined;
     try {
       if (
@@ -101,7 +115,7 @@ export class DataOwnershipRulesProcessor implements CatalogProcessor {
           const ref = toEntityRef(p, 'component');
           if (ref) emit(processingResult.refresh(serviceRefreshKey(ref)));
         }
-        result = await this.topic(entity);
+        result = await this.topic(entity, carried);
       } else if (entity.kind.toLocaleLowerCase('en-US') === 'component') {
         result = await this.component(entity);
       } else {
@@ -120,9 +134,10 @@ export class DataOwnershipRulesProcessor implements CatalogProcessor {
       findings: result.findings,
     });
 
+    const findings = [...carried, ...result.findings];
     const annotations = { ...entity.metadata.annotations };
-    if (result.findings.length > 0) {
-      annotations[ANNOTATION_DATA_FINDINGS] = JSON.stringify(result.findings);
+    if (findings.length > 0) {
+      annotations[ANNOTATION_DATA_FINDINGS] = JSON.stringify(findings);
     } else {
       delete annotations[ANNOTATION_DATA_FINDINGS];
     }
@@ -229,6 +244,7 @@ export class DataOwnershipRulesProcessor implements CatalogProcessor {
 
   private async topic(
     entity: Entity,
+    carried: DataFinding[],
   ): Promise<{ owner?: string; findings: DataFinding[] }> {
     const spec = readTopicSpec(entity);
     const producers = spec.producers.flatMap(
@@ -261,7 +277,63 @@ export class DataOwnershipRulesProcessor implements CatalogProcessor {
         owner = found;
       }
     }
+    findings.push(
+      ...(await this.consumerGroups(entity, producers, consumers, carried)),
+    );
     return { owner, findings };
+  }
+
+  /** The consumer groups reading a topic (read live by the provider), checked against the catalog. */
+  private async consumerGroups(
+    entity: Entity,
+    producers: string[],
+    consumers: string[],
+    carried: DataFinding[],
+  ): Promise<DataFinding[]> {
+    const groups = (
+      entity.metadata.annotations?.[ANNOTATION_KAFKA_LIVE_CONSUMER_GROUPS] ?? ''
+    )
+      .split(',')
+      .map(g => g.trim())
+      .filter(Boolean);
+    const topic =
+      entity.metadata.annotations?.[ANNOTATION_KAFKA_TOPIC] ??
+      entity.metadata.name;
+    // A topic nobody declared has no consumers to compare with.
+    const declared = !carried.some(f => f.rule === 'undeclared-topic');
+    const findings: DataFinding[] = [];
+    const reported = new Set<string>();
+    for (const group of groups) {
+      const claimants = await this.lookup.claimantsOf(group);
+      if (claimants.length === 0) {
+        findings.push({
+          rule: 'unclaimed-consumer-group',
+          level: 'warning',
+          message: `Consumer group ${group} reads ${topic}, but no catalog component claims it: name the group after its component, or list it in the component's ${ANNOTATION_KAFKA_CONSUMER_GROUPS} annotation`,
+        });
+        continue;
+      }
+      if (!declared) continue;
+      for (const ref of claimants) {
+        if (
+          consumers.includes(ref) ||
+          producers.includes(ref) ||
+          reported.has(ref)
+        ) {
+          continue;
+        }
+        reported.add(ref);
+        findings.push({
+          rule: 'undeclared-consumer',
+          level: 'warning',
+          message: `${nameOf(
+            ref,
+          )} reads ${topic} (consumer group ${group}) but is not among its declared consumers`,
+          refs: [ref],
+        });
+      }
+    }
+    return findings;
   }
 
   private async component(

@@ -7,13 +7,32 @@ import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
+import { isDependencyError } from '@internal/backend-helpers';
+import path from 'node:path';
 import { DatabaseConfig, DataOwnershipConfig } from '../config';
 import {
   DeclaredTable,
+  DeclaredTopic,
   readDeclaredTables,
   readDeclaredTopics,
 } from '../declared';
-import { tableEntity, topicEntity } from '../entities';
+import {
+  kafkaLocation,
+  tableEntity,
+  topicEntity,
+  undeclaredTopicEntity,
+} from '../entities';
+import {
+  KafkaIntrospector,
+  KafkaSnapshot,
+  KafkaSource,
+} from '../kafka/KafkaIntrospector';
+import {
+  declaredTopicState,
+  groupsByTopic,
+  KafkaView,
+  undeclaredTopicState,
+} from '../kafka/match';
 import { serviceRefreshKey } from '../lib/refs';
 import { tableEntityName } from '../lib/names';
 import {
@@ -38,6 +57,11 @@ export type RefreshResult = {
   unreachable: string[];
   /** Of those, the ones whose last known tables were used instead. */
   stale: string[];
+  /**
+   * The Kafka cluster, when topics are read live: whether this run read it,
+   * whether an earlier snapshot stood in, and the error that people see.
+   */
+  kafka?: { read: boolean; stale: boolean; error?: string };
 };
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -45,7 +69,15 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 /**
  * Tables and topics as catalog Resources: tables read live from the
  * configured PostgreSQL databases (or, where no live database covers them,
- * from the declared table specs), topics from the declared topic specs.
+ * from the declared table specs), topics from the declared topic specs,
+ * matched with the Kafka cluster when it is read live (`dataOwnership.kafka`):
+ * each declared topic carries what the cluster says of it (partitions,
+ * retention.ms, the consumer groups reading it) and what its declaration
+ * misses; a topic no spec declares becomes an `undeclared.<topic>` entity.
+ *
+ * A Kafka cluster that cannot be read does not hold anything up: the
+ * declared topics are emitted with the error, beside the last snapshot read
+ * in this process if there is one, and the next run tries again.
  *
  * A database that cannot be read is retried within the run, then on the
  * schedule. Meanwhile the catalog keeps the last known entities: the last
@@ -57,6 +89,9 @@ export class DataOwnershipEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
   private readonly lastKnown = new Map<string, LiveTable[]>();
   private readonly sources: Map<string, TableSource>;
+  private readonly kafka?: KafkaSource;
+  private lastKafka?: KafkaSnapshot;
+  private lastDeclaredElsewhere = new Set<string>();
 
   constructor(
     private readonly options: {
@@ -65,6 +100,13 @@ export class DataOwnershipEntityProvider implements EntityProvider {
       taskRunner: SchedulerServiceTaskRunner;
       /** Where a database's tables come from (tests and the benchmark swap it). */
       sourceFor?: (db: DatabaseConfig) => TableSource;
+      /** Where the Kafka cluster's topics come from (default: its admin API). */
+      kafkaSource?: KafkaSource;
+      /**
+       * The topics that catalog entities of other origins declare (a
+       * service's own catalog-info.yaml): not reported as undeclared.
+       */
+      kafkaTopicsDeclaredElsewhere?: () => Promise<string[]>;
     },
   ) {
     const sourceFor =
@@ -76,6 +118,27 @@ export class DataOwnershipEntityProvider implements EntityProvider {
         ));
     this.sources = new Map(
       options.config.databases.map(db => [db.name, sourceFor(db)]),
+    );
+    const { kafka } = options.config;
+    if (kafka.enabled) {
+      this.kafka =
+        options.kafkaSource ??
+        new KafkaIntrospector(
+          kafka,
+          options.logger.child({ kafkaCluster: kafka.name }),
+        );
+    }
+  }
+
+  /** Whether a catalog location is one of the locations of the entities this provider emits. */
+  isOwnLocation(ref: string): boolean {
+    const { config } = this.options;
+    if (ref === kafkaLocation(config.kafka.name)) return true;
+    return (
+      ref.startsWith('file:') &&
+      [...config.declared.topics, ...config.declared.tables].some(
+        f => path.resolve(f) === ref.slice('file:'.length),
+      )
     );
   }
 
@@ -120,6 +183,8 @@ export class DataOwnershipEntityProvider implements EntityProvider {
       readDeclaredTopics(config.declared.topics),
     ]);
 
+    // The cluster is read while the databases are, not after them.
+    const reading = this.readKafka();
     const live = new Map<string, LiveTable[]>();
     const unreachable: string[] = [];
     const stale: string[] = [];
@@ -144,11 +209,23 @@ export class DataOwnershipEntityProvider implements EntityProvider {
         }
       }
     }
+    const kafka = await reading;
     if (unreachable.length > stale.length) {
-      return { applied: false, entities: [], unreachable, stale };
+      return {
+        applied: false,
+        entities: [],
+        unreachable,
+        stale,
+        kafka: kafka.kafka,
+      };
     }
 
-    const entities = this.buildEntities(declaredTables, declaredTopics, live);
+    const entities = this.buildEntities(
+      declaredTables,
+      declaredTopics,
+      live,
+      kafka.view,
+    );
     await this.connection.applyMutation({
       type: 'full',
       entities: entities.map(entity => ({
@@ -156,15 +233,92 @@ export class DataOwnershipEntityProvider implements EntityProvider {
         locationKey: PROVIDER_NAME,
       })),
     });
+    const liveTopics = kafka.view?.snapshot
+      ? `, ${kafka.view.snapshot.topics.length} topics read from Kafka cluster ${kafka.view.cluster}`
+      : '';
     logger.info(
       `Applied ${entities.length} data entities (${[...live.values()].reduce(
         (n, t) => n + t.length,
         0,
       )} live tables from ${live.size} databases, ${
         declaredTopics.length
-      } topics) in ${Date.now() - started} ms`,
+      } declared topics${liveTopics}) in ${Date.now() - started} ms`,
     );
-    return { applied: true, entities, unreachable, stale };
+    return { applied: true, entities, unreachable, stale, kafka: kafka.kafka };
+  }
+
+  /**
+   * The Kafka cluster on this run: read (with retries), or the last snapshot
+   * read in this process while it cannot be, or nothing but the error.
+   */
+  private async readKafka(): Promise<{
+    view?: KafkaView;
+    kafka?: RefreshResult['kafka'];
+  }> {
+    const { config, logger } = this.options;
+    if (!this.kafka) return {};
+    const { name, resource, attempts, retryDelayMs } = config.kafka;
+    let delay = retryDelayMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.lastKafka = await this.kafka.read();
+        break;
+      } catch (error) {
+        const message = isDependencyError(error)
+          ? error.message
+          : `Kafka cluster '${name}' could not be read`;
+        const detail = isDependencyError(error) ? error.detail : String(error);
+        if (attempt < attempts) {
+          logger.warn(
+            `${message} (attempt ${attempt} of ${attempts}; ${detail})`,
+          );
+          await sleep(delay);
+          delay *= 2;
+          continue;
+        }
+        const view: KafkaView = {
+          cluster: name,
+          resource,
+          snapshot: this.lastKafka,
+          error: message,
+        };
+        if (this.lastKafka) {
+          logger.warn(
+            `${message} after ${attempts} attempts (${detail}); keeping its last known topics, read at ${this.lastKafka.readAt}; next try on schedule`,
+          );
+        } else {
+          logger.error(
+            `${message} after ${attempts} attempts (${detail}); the declared topics are emitted without what the cluster says of them; next try on schedule`,
+          );
+        }
+        return {
+          view,
+          kafka: {
+            read: false,
+            stale: Boolean(this.lastKafka),
+            error: message,
+          },
+        };
+      }
+    }
+    await this.readDeclaredElsewhere();
+    return {
+      view: { cluster: name, resource, snapshot: this.lastKafka },
+      kafka: { read: true, stale: false },
+    };
+  }
+
+  /** The topics declared by catalog entities of other origins; the last answer when the catalog cannot be asked. */
+  private async readDeclaredElsewhere(): Promise<void> {
+    const ask = this.options.kafkaTopicsDeclaredElsewhere;
+    if (!ask) return;
+    try {
+      this.lastDeclaredElsewhere = new Set(await ask());
+    } catch (error) {
+      this.options.logger.warn(
+        `Could not ask the catalog which topics services declare themselves (${error}); using the last answer`,
+      );
+    }
   }
 
   private async readWithRetry(db: DatabaseConfig): Promise<LiveTable[]> {
@@ -187,8 +341,9 @@ export class DataOwnershipEntityProvider implements EntityProvider {
   /** Pure: the entities for what was read. Exposed for tests and the benchmark. */
   buildEntities(
     declaredTables: DeclaredTable[],
-    declaredTopics: Awaited<ReturnType<typeof readDeclaredTopics>>,
+    declaredTopics: DeclaredTopic[],
     live: Map<string, LiveTable[]>,
+    kafka?: KafkaView,
   ): Entity[] {
     const { config, logger } = this.options;
     const defaults = {
@@ -291,8 +446,34 @@ export class DataOwnershipEntityProvider implements EntityProvider {
       );
     }
 
+    // Topics declared for another cluster than the one read are not looked for.
+    const inCluster = (topic: DeclaredTopic) =>
+      !kafka?.resource || !topic.cluster || topic.cluster === kafka.resource;
+    const groups = kafka?.snapshot
+      ? groupsByTopic(kafka.snapshot)
+      : new Map<string, string[]>();
     for (const topic of declaredTopics) {
-      add(topicEntity(topic, defaults), topic.files.join(', '));
+      const state =
+        kafka && inCluster(topic)
+          ? declaredTopicState(topic, kafka, groups)
+          : undefined;
+      add(topicEntity(topic, defaults, state), topic.files.join(', '));
+    }
+    if (kafka?.snapshot) {
+      const declared = new Set([
+        ...declaredTopics.filter(inCluster).map(t => t.name),
+        ...this.lastDeclaredElsewhere,
+      ]);
+      for (const topic of kafka.snapshot.topics) {
+        if (declared.has(topic.name)) continue;
+        add(
+          undeclaredTopicEntity(
+            { ...undeclaredTopicState(topic, kafka, groups), topic },
+            { ...defaults, clusterResource: kafka.resource },
+          ),
+          `Kafka cluster ${kafka.cluster}`,
+        );
+      }
     }
     return entities;
   }

@@ -8,7 +8,8 @@ import {
   DataFinding,
   OwnershipState,
 } from '@internal/plugin-data-ownership-common';
-import { Alert, Badge, Flex } from '@backstage/ui';
+import { Alert, Badge, Flex, VisuallyHidden } from '@backstage/ui';
+import { ReactNode } from 'react';
 import CreditCardIcon from '@material-ui/icons/CreditCard';
 import FingerprintIcon from '@material-ui/icons/Fingerprint';
 
@@ -53,18 +54,56 @@ export function DataFlags(props: { personal?: boolean; card?: boolean }) {
   );
 }
 
+/**
+ * A status icon and its words. Only the icon of Backstage's Status*
+ * components is used: they put aria-hidden on the whole label, which would
+ * hide the words from screen readers.
+ */
+function StatusLabel(props: { icon: ReactNode; children: ReactNode }) {
+  return (
+    <span
+      style={{
+        display: 'inline-flex',
+        alignItems: 'baseline',
+        fontWeight: 500,
+      }}
+    >
+      {props.icon}
+      <span>{props.children}</span>
+    </span>
+  );
+}
+
 /** Owned, unowned or claimed twice, in words a reviewer reads at a glance. */
 export function OwnershipStatus(props: { state?: OwnershipState }) {
   switch (props.state) {
     case 'owned':
-      return <StatusOK>Owned</StatusOK>;
+      return <StatusLabel icon={<StatusOK />}>Owned</StatusLabel>;
     case 'unowned':
-      return <StatusWarning>Unowned</StatusWarning>;
+      return <StatusLabel icon={<StatusWarning />}>Unowned</StatusLabel>;
     case 'conflict':
-      return <StatusError>Conflicting owners</StatusError>;
+      return (
+        <StatusLabel icon={<StatusError />}>Conflicting owners</StatusLabel>
+      );
     default:
       return <>—</>;
   }
+}
+
+/**
+ * One finding in a line of text: its level told by the icon (and to screen
+ * readers in words), its message in the text colour (the danger and warning
+ * text colours are under 4.5:1 on the page).
+ */
+export function FindingLine(props: { finding: DataFinding }) {
+  const { finding } = props;
+  const error = finding.level === 'error';
+  return (
+    <StatusLabel icon={error ? <StatusError /> : <StatusWarning />}>
+      <VisuallyHidden>{error ? 'Error: ' : 'Warning: '}</VisuallyHidden>
+      <span>{finding.message}</span>
+    </StatusLabel>
+  );
 }
 
 /** A list of entity links, or a dash. */

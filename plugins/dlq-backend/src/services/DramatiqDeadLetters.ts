@@ -312,7 +312,9 @@ export class DramatiqDeadLetters {
       redis.zscore(xq, key),
       redis.hget(xqMsgs, key),
     ]);
-    if (score === null) throw gone(queue, key);
+    if (score === null) {
+      throw gone(queue, key, this.options.deadMessageTtlMs);
+    }
     const letter = this.toDeadLetter({ queue, key, score: Number(score) }, raw);
     // The page of one service must not act on another service's tasks.
     if (!belongsTo(source, letter.actor)) {
@@ -359,7 +361,9 @@ export class DramatiqDeadLetters {
       ),
     );
     // Replayed or discarded by someone else meanwhile.
-    if (done !== 1) throw gone(queue, key);
+    if (done !== 1) {
+      throw gone(queue, key, this.options.deadMessageTtlMs, letter);
+    }
     this.actors.delete(`${queue}\n${key}`);
     return letter;
   }
@@ -380,16 +384,52 @@ export class DramatiqDeadLetters {
     const done = await this.connection.run(redis =>
       (redis as Redis & DeadLetterCommands).dlqDiscard(k.xq, k.xqMsgs, key),
     );
-    if (done !== 1) throw gone(queue, key);
+    if (done !== 1) {
+      throw gone(queue, key, this.options.deadMessageTtlMs, letter);
+    }
     this.actors.delete(`${queue}\n${key}`);
     return letter;
   }
 }
 
-function gone(queue: string, key: string) {
+/**
+ * A dead letter that is not (or no longer) there. Besides a replay or
+ * discard, Dramatiq's own maintenance deletes dead letters older than its
+ * dead_message_ttl (dispatch.lua: ZRANGEBYSCORE <q>.XQ 0 now-ttl, on a
+ * fraction of the workers' commands): the answer names both.
+ */
+function gone(
+  queue: string,
+  key: string,
+  deadMessageTtlMs: number,
+  letter?: DeadLetter,
+) {
+  const ttl = `dead_message_ttl (${duration(deadMessageTtlMs)})`;
+  const expiresAt = letter?.expiresAt;
+  if (expiresAt && Date.parse(expiresAt) <= Date.now()) {
+    return new NotFoundError(
+      `No dead letter ${key} on queue ${queue}: it expired at ${expiresAt} by its ${ttl} and Dramatiq deleted it, or it was replayed or discarded`,
+    );
+  }
   return new NotFoundError(
-    `No dead letter ${key} on queue ${queue}: already replayed or discarded`,
+    `No dead letter ${key} on queue ${queue}: already replayed or discarded, or deleted by Dramatiq once older than its ${ttl}`,
   );
+}
+
+/** 604800000 → "7 days", 3000 → "3 s". */
+function duration(ms: number): string {
+  const units: [number, string, string][] = [
+    [86_400_000, ' day', ' days'],
+    [3_600_000, ' h', ' h'],
+    [60_000, ' min', ' min'],
+    [1000, ' s', ' s'],
+  ];
+  for (const [size, one, many] of units) {
+    if (ms >= size && ms % size === 0) {
+      return `${ms / size}${ms === size ? one : many}`;
+    }
+  }
+  return `${ms} ms`;
 }
 
 /** [member, score, member, score, …] → [[member, score], …] */

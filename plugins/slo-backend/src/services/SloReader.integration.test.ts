@@ -1,17 +1,23 @@
-import {
-  LocalPrometheus,
-  PrometheusHttpClient,
-} from '@internal/prometheus-client';
+import { SloStatus } from '@internal/plugin-slo-common';
+import { PrometheusHttpClient } from '@internal/prometheus-client';
 import fs from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  prepareSlothPrometheus,
+  SHARES,
+  slothRatio30d,
+  windowRatio,
+} from '../__testUtils__/slothPrometheus';
 import { byUrgency } from './SloService';
 import { SloReader } from './SloReader';
 
-// A real Prometheus (Debian's) of its own, loaded with Sloth's recording
-// rules at known values, so budgets and burn rates can be checked by hand.
+// A real Prometheus (Debian's) of its own with the rules `sloth generate`
+// makes from the catalog's specs, over 30 days of the raw metrics those
+// specs query at known shares (see slothPrometheus.ts), read at t0: every
+// expected number below is worked out by hand from the shares.
 const PORT = 59191;
 const haveServices = Boolean(process.env.LOCALPLUS_PROMETHEUS_URL);
 if (!haveServices && process.env.LOCALPLUS_REQUIRE_SERVICES) {
@@ -30,91 +36,15 @@ async function closedPort(): Promise<number> {
 
 const describeWithPrometheus = haveServices ? describe : describe.skip;
 
-type Slo = {
-  service: string;
-  slo: string;
-  objective: number;
-  ratios: Record<string, number>;
-};
-const SLOS: Slo[] = [
-  {
-    service: 'svc-ledger',
-    slo: 'requests-availability',
-    objective: 0.999,
-    ratios: {
-      '5m': 0.03,
-      '30m': 0.01,
-      '1h': 0.02,
-      '2h': 0.001,
-      '6h': 0.002,
-      '1d': 0.0005,
-      '3d': 0.0004,
-      '30d': 0.0004,
-    },
-  },
-  {
-    service: 'svc-wallet',
-    slo: 'requests-availability',
-    objective: 0.999,
-    ratios: {
-      '5m': 0.0001,
-      '30m': 0.0001,
-      '1h': 0.0001,
-      '2h': 0.0001,
-      '6h': 0.0001,
-      '1d': 0.0001,
-      '3d': 0.0001,
-      '30d': 0.0001,
-    },
-  },
-  {
-    service: 'svc-merchant',
-    slo: 'requests-availability',
-    objective: 0.995,
-    ratios: {
-      '5m': 0.001,
-      '30m': 0.001,
-      '1h': 0.001,
-      '2h': 0.02,
-      '6h': 0.004,
-      '1d': 0.02,
-      '3d': 0.004,
-      '30d': 0.006,
-    },
-  },
-];
-
-function rules(): string {
-  const lines = [
-    'groups:',
-    '  - name: sloth-test',
-    '    interval: 1s',
-    '    rules:',
-  ];
-  for (const s of SLOS) {
-    const labels = `{ sloth_service: ${s.service}, sloth_slo: ${s.slo} }`;
-    lines.push(
-      `      - record: slo:objective:ratio`,
-      `        expr: vector(${s.objective})`,
-      `        labels: ${labels}`,
-    );
-    for (const [w, v] of Object.entries(s.ratios)) {
-      lines.push(
-        `      - record: slo:sli_error:ratio_rate${w}`,
-        `        expr: vector(${v})`,
-        `        labels: ${labels}`,
-      );
-    }
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 describeWithPrometheus('SloReader against a real Prometheus', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slo-prometheus-'));
-  const prometheus = new LocalPrometheus({ dir, port: PORT });
-  const start = () => {
-    prometheus.writeRules(rules());
+  // A whole minute, t0: the samples are half a minute off it.
+  const t0 = Math.floor(Date.now() / 60_000) * 60 - 120;
+  const now = () => t0 * 1000;
+  let prometheus: ReturnType<typeof prepareSlothPrometheus>['prometheus'];
+  const start = async () => {
     prometheus.start();
+    await prometheus.ready();
   };
   const stop = () => prometheus.stop();
   const live = {
@@ -122,68 +52,147 @@ describeWithPrometheus('SloReader against a real Prometheus', () => {
     client: new PrometheusHttpClient({
       name: 'test',
       baseUrl: `http://127.0.0.1:${PORT}`,
-      timeoutMs: 2000,
+      timeoutMs: 5000,
     }),
   };
-  const reader = new SloReader([live], 30);
+  const reader = new SloReader([live], 30, { now });
   const services = ['svc-ledger', 'svc-wallet', 'svc-merchant'];
-  async function readAll() {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      try {
-        const result = await reader.read(services);
-        if (
-          result.slos.length === 3 &&
-          result.slos.every(
-            s => s.sli !== undefined && s.burnRates['3d'] !== undefined,
-          )
-        ) {
-          return result;
-        }
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-      }
-      if (Date.now() > deadline) throw new Error('SLOs not loaded in 30 s');
-      await new Promise(r => setTimeout(r, 500));
-    }
-  }
+  const find = (slos: SloStatus[], key: string) =>
+    slos.find(s => `${s.service}/${s.slo}` === key)!;
 
-  beforeAll(() => start());
+  beforeAll(async () => {
+    prometheus = prepareSlothPrometheus({ dir, port: PORT, t0 }).prometheus;
+    await start();
+  }, 600_000);
   afterAll(async () => {
     await stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('computes budgets and burn rates that match the hand-computed values', async () => {
-    const { slos, queries, errors } = await readAll();
+  it("computes budgets and burn rates from Sloth's rules that match the hand-computed values", async () => {
+    const { slos, queries, errors } = await reader.read(services);
     expect(queries).toBe(2); // three services, one batch
     expect(errors).toEqual([]);
-    const ledger = slos.find(s => s.service === 'svc-ledger')!;
-    // 99.9% over 30 days: 43.2 minutes of budget; 0.04% errors spent 40%.
-    expect(ledger.sli).toBeCloseTo(0.9996, 9);
+    // Every SLO of the three services' specs, and only those.
+    expect(slos.map(s => `${s.service}/${s.slo}`).sort()).toEqual([
+      'svc-ledger/availability',
+      'svc-ledger/latency-p99',
+      'svc-merchant/requests-availability',
+      'svc-merchant/requests-latency',
+      'svc-wallet/availability',
+    ]);
+    expect(new Set(slos.map(s => s.source?.type))).toEqual(
+      new Set(['sloth-rules']),
+    );
+
+    // svc-ledger availability, 99.9%: a 0.1% budget, 43.2 minutes over 30
+    // days. Errors 2% in the last hour, 0.05% the rest of the day.
+    const ledger = find(slos, 'svc-ledger/availability');
+    expect(ledger.objective).toBeCloseTo(0.999, 12);
+    expect(ledger.burnRates['5m']).toBeCloseTo(20, 6); // k = 0…3, all 2%
+    expect(ledger.burnRates['1h']).toBeCloseTo(20, 6); // k = 0…58
+    expect(ledger.burnRates['2h']).toBeCloseTo(
+      (60 * 0.02 + 59 * 0.0005) / 119 / 0.001,
+      6,
+    );
+    expect(ledger.burnRates['3d']).toBeCloseTo(
+      windowRatio(SHARES.ledgerErrors, 3 * 1440) / 0.001,
+      6,
+    );
+    // Sloth's 30-day ratio is the mean of its 5-minute ratios, recorded
+    // every minute (j = 0…43199), each the mean of the minutes j…j+3: so
+    // minute k counts 1, 2, 3 times for k = 0, 1, 2, four times up to 43199,
+    // then 3, 2, 1 times; over 4 x 43200 in all.
+    const ratio30d = slothRatio30d(SHARES.ledgerErrors);
+    expect(ratio30d).toBeCloseTo(
+      (0.02 * (1 + 2 + 3 + 4 * 57) +
+        0.0005 * 4 * 1380 +
+        0.0002 * (4 * 41760 + 3 + 2 + 1)) /
+        (4 * 43200),
+      12,
+    );
+    expect(ledger.sli).toBeCloseTo(1 - ratio30d, 9);
     expect(ledger.errorBudget.totalMinutes).toBeCloseTo(43.2, 6);
-    expect(ledger.errorBudget.remainingRatio).toBeCloseTo(0.6, 6);
-    expect(ledger.errorBudget.remainingMinutes).toBeCloseTo(25.92, 6);
-    expect(ledger.burnRates['1h']).toBeCloseTo(20, 6);
-    expect(ledger.burnRates['5m']).toBeCloseTo(30, 6);
-    expect(ledger.alert).toBe('page');
-    expect(ledger.hoursToExhaustion).toBeCloseTo(21.6, 6);
+    expect(ledger.errorBudget.remainingRatio).toBeCloseTo(
+      1 - ratio30d / 0.001,
+      6,
+    );
+    expect(ledger.errorBudget.remainingMinutes).toBeCloseTo(
+      (1 - ratio30d / 0.001) * 43.2,
+      4,
+    );
+    expect(ledger.alert).toBe('page'); // 20x over 1h and 5m
+    expect(ledger.hoursToExhaustion).toBeCloseTo(
+      ((1 - ratio30d / 0.001) * 720) / 20,
+      4,
+    );
 
-    const merchant = slos.find(s => s.service === 'svc-merchant')!;
-    // 99.5%: a 0.5% budget; 0.6% errors overspent it by a fifth.
-    expect(merchant.errorBudget.remainingRatio).toBeCloseTo(-0.2, 6);
+    // svc-ledger latency, 99% under 200 ms: 4% slow over the last day.
+    const latency = find(slos, 'svc-ledger/latency-p99');
+    for (const w of ['5m', '30m', '1h', '2h', '6h', '1d'] as const) {
+      expect(latency.burnRates[w]).toBeCloseTo(4, 6);
+    }
+    expect(latency.alert).toBe('ticket'); // 4x over 1d and 2h, under 6x and 14.4x
+    expect(latency.errorBudget.remainingRatio).toBeCloseTo(
+      1 - slothRatio30d(SHARES.ledgerSlow) / 0.01,
+      6,
+    );
+
+    // svc-merchant, 99.5%: a 0.5% budget; 2% errors over the last day.
+    const merchant = find(slos, 'svc-merchant/requests-availability');
+    expect(merchant.objective).toBeCloseTo(0.995, 12);
     expect(merchant.burnRates['1d']).toBeCloseTo(4, 6);
+    expect(merchant.burnRates['2h']).toBeCloseTo(4, 6);
     expect(merchant.alert).toBe('ticket');
+    expect(merchant.errorBudget.remainingRatio).toBeCloseTo(
+      1 - slothRatio30d(SHARES.merchantErrors) / 0.005,
+      6,
+    );
+    expect(
+      find(slos, 'svc-merchant/requests-latency').burnRates['1h'],
+    ).toBeCloseTo(0.2, 6); // 0.2% slow on a 1% budget
 
-    const wallet = slos.find(s => s.service === 'svc-wallet')!;
+    // svc-wallet: 0.01% errors against 0.1%, everywhere.
+    const wallet = find(slos, 'svc-wallet/availability');
     expect(wallet.alert).toBe('ok');
+    expect(wallet.burnRates['3d']).toBeCloseTo(0.1, 6);
     expect(wallet.errorBudget.remainingRatio).toBeCloseTo(0.9, 6);
 
-    expect([...slos].sort(byUrgency).map(s => s.service)).toEqual([
-      'svc-ledger',
-      'svc-merchant',
-      'svc-wallet',
-    ]);
+    // Paging first, then the tickets by the budget they have left (ledger
+    // latency ~38%, merchant ~48%), then the calm ones.
+    expect([...slos].sort(byUrgency).map(s => `${s.service}/${s.slo}`)).toEqual(
+      [
+        'svc-ledger/availability',
+        'svc-ledger/latency-p99',
+        'svc-merchant/requests-availability',
+        'svc-merchant/requests-latency',
+        'svc-wallet/availability',
+      ],
+    );
+  });
+
+  it("spends the budget hour by hour from Sloth's 1-hour ratio", async () => {
+    const { series, errors, queries } = await reader.history('svc-merchant');
+    expect(errors).toEqual([]);
+    expect(queries).toBe(1);
+    const availability = series.find(s => s.slo === 'requests-availability')!;
+    expect(availability.weighting).toBe('time');
+    expect(availability.points).toHaveLength(720);
+    expect(availability.points[719].t).toBe(t0 * 1000);
+    // Each point is the hour before it: 696 hours at 0.2%, then 24 at 2%,
+    // against 720 hours of a 0.5% budget.
+    expect(availability.points[0].remainingRatio).toBeCloseTo(
+      1 - 0.002 / (720 * 0.005),
+      8,
+    );
+    expect(availability.points[695].remainingRatio).toBeCloseTo(
+      1 - (696 * 0.002) / (720 * 0.005),
+      8,
+    );
+    expect(availability.points[719].remainingRatio).toBeCloseTo(
+      1 - (696 * 0.002 + 24 * 0.02) / (720 * 0.005),
+      8,
+    );
   });
 
   it('keeps the SLOs of the servers that answer when one is down', async () => {
@@ -196,8 +205,10 @@ describeWithPrometheus('SloReader against a real Prometheus', () => {
         configKey: 'slo.prometheus[1]',
       }),
     };
-    const result = await new SloReader([live, down], 30).read(services);
-    expect(result.slos).toHaveLength(3);
+    const result = await new SloReader([live, down], 30, { now }).read(
+      services,
+    );
+    expect(result.slos).toHaveLength(5);
     expect(result.queries).toBe(4);
     expect(result.errors).toEqual([
       {
@@ -213,9 +224,9 @@ describeWithPrometheus('SloReader against a real Prometheus', () => {
     await expect(reader.read(services)).rejects.toThrow(
       /^Prometheus 'test' refused the connection/,
     );
-    start();
-    const { slos } = await readAll();
-    expect(slos).toHaveLength(3);
+    await start();
+    const { slos } = await reader.read(services);
+    expect(slos).toHaveLength(5);
   });
 
   it('refuses a service name that would change the query', async () => {

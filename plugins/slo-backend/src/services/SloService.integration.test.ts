@@ -1,23 +1,30 @@
 import { Entity } from '@backstage/catalog-model';
 import { ServiceUnavailableError } from '@backstage/errors';
-import {
-  LocalPrometheus,
-  PrometheusHttpClient,
-} from '@internal/prometheus-client';
+import { PrometheusHttpClient } from '@internal/prometheus-client';
 import { SloBudgetSeries, SloWithEntity } from '@internal/plugin-slo-common';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  CATALOG_DIR,
+  prepareSlothPrometheus,
+  SHARES,
+  slothRatio30d,
+} from '../__testUtils__/slothPrometheus';
 import { SloReader } from './SloReader';
 import { SloService } from './SloService';
 import { SpecEvaluator } from './SpecEvaluator';
 import { SloSpecLoader } from './specs/SloSpecLoader';
 
-// A real Prometheus (Debian's) of its own, with 30 days of request counters
-// backfilled with promtool at known error and slow-request shares, and SLO
-// spec files (Sloth, OpenSLO) that point at them. Every expected number
-// below is worked out by hand from the shares.
+// A real Prometheus (Debian's) of its own with the rules `sloth generate`
+// makes from the catalog's specs, over 30 days of the raw metrics those
+// specs query at known shares (see slothPrometheus.ts: svc-ledger's errors
+// 2% in the last hour, 0.05% the rest of the day, 0.02% before; 4% slower
+// than 200 ms over the last day, 0.5% before; svc-merchant's errors 2% over
+// the last day, 0.2% before), and SLO spec files: svc-ledger's own from the
+// catalog, the same SLOs in the prometheus/v1 and OpenSLO forms, a broken
+// and a malformed one. Every expected number below is worked out by hand
+// from the shares.
 const PORT = 59192;
 const haveServices = Boolean(process.env.LOCALPLUS_PROMETHEUS_URL);
 if (!haveServices && process.env.LOCALPLUS_REQUIRE_SERVICES) {
@@ -27,81 +34,6 @@ if (!haveServices && process.env.LOCALPLUS_REQUIRE_SERVICES) {
 }
 const describeWithPrometheus = haveServices ? describe : describe.skip;
 
-// One sample a minute, at t0 - 30 s - k minutes (k = 0 is the newest), for
-// 30 days and 2 hours. Each sample adds 600 requests. With the samples half
-// a minute off the whole minutes, a window of W minutes ending at t0 holds
-// exactly W samples, i.e. the W - 1 increments of k = 0 … W-2; rate()
-// scales errors and total alike, so an error ratio is the mean share of
-// those increments.
-const MINUTES = 30 * 1440 + 120;
-const PER_MINUTE = 600;
-// Errors: 2% in the last hour, 0.05% the rest of the last day, 0.02% before.
-const errorShare = (k: number) => {
-  if (k < 60) return 0.02;
-  return k < 1440 ? 0.0005 : 0.0002;
-};
-// Slower than 200 ms: 4% over the last day, 0.5% before.
-const slowShare = (k: number) => (k < 1440 ? 0.04 : 0.005);
-// A Sloth recording rule, already a ratio: 0.2% over the last day, 0.05% before.
-const recordedRatio1h = (k: number) => (k < 1440 ? 0.002 : 0.0005);
-
-function openMetrics(t0: number): string {
-  const families: Record<string, Record<string, string[]>> = {};
-  const add = (family: string, labels: string, line: string) => {
-    ((families[family] ??= {})[labels] ??= []).push(line);
-  };
-  let ok = 1e6;
-  let failed = 1e6;
-  let fast = 1e6;
-  let all = 1e6;
-  const svc = 'service_name="svc-ledger"';
-  for (let k = MINUTES - 1; k >= 0; k--) {
-    const ts = t0 - 30 - 60 * k;
-    failed += PER_MINUTE * errorShare(k);
-    ok += PER_MINUTE * (1 - errorShare(k));
-    fast += PER_MINUTE * (1 - slowShare(k));
-    all += PER_MINUTE;
-    const count = 'http_server_request_duration_seconds_count';
-    const bucket = 'http_server_request_duration_seconds_bucket';
-    add(
-      count,
-      'ok',
-      `${count}{${svc},http_response_status_code="200"} ${ok} ${ts}`,
-    );
-    add(
-      count,
-      'failed',
-      `${count}{${svc},http_response_status_code="503"} ${failed} ${ts}`,
-    );
-    add(bucket, 'fast', `${bucket}{${svc},le="0.2"} ${fast} ${ts}`);
-    add(bucket, 'all', `${bucket}{${svc},le="+Inf"} ${all} ${ts}`);
-    const recorded =
-      'sloth_service="svc-recorded",sloth_slo="requests-availability"';
-    add(
-      'slo:sli_error:ratio_rate1h',
-      'r',
-      `slo:sli_error:ratio_rate1h{${recorded}} ${recordedRatio1h(k)} ${ts}`,
-    );
-    add(
-      'slo:sli_error:ratio_rate30d',
-      'r',
-      `slo:sli_error:ratio_rate30d{${recorded}} 0.0005 ${ts}`,
-    );
-    add(
-      'slo:objective:ratio',
-      'r',
-      `slo:objective:ratio{${recorded}} 0.999 ${ts}`,
-    );
-  }
-  const lines: string[] = [];
-  for (const [family, series] of Object.entries(families)) {
-    lines.push(`# TYPE ${family} unknown`);
-    for (const samples of Object.values(series)) lines.push(...samples);
-  }
-  lines.push('# EOF');
-  return `${lines.join('\n')}\n`;
-}
-
 const AVAILABILITY_ERRORS =
   'sum(rate(http_server_request_duration_seconds_count{service_name="svc-ledger",http_response_status_code=~"5.."}[{{.window}}]))';
 const ALL =
@@ -109,26 +41,6 @@ const ALL =
 const SLOW = `${ALL} - sum(rate(http_server_request_duration_seconds_bucket{service_name="svc-ledger",le="0.2"}[{{.window}}]))`;
 
 const SPECS: Record<string, string> = {
-  'ledger/sloth.yaml': `
-apiVersion: sloth.slok.dev/v1
-kind: PrometheusServiceLevel
-spec:
-  service: svc-ledger
-  slos:
-    - name: availability
-      objective: 99.9
-      description: Requests without a server error.
-      sli:
-        events:
-          errorQuery: '${AVAILABILITY_ERRORS}'
-          totalQuery: '${ALL}'
-    - name: latency-p99
-      objective: 99
-      sli:
-        events:
-          errorQuery: '${SLOW}'
-          totalQuery: '${ALL}'
-`,
   'ledger-v0/slo.yaml': `
 version: prometheus/v1
 service: ledger-v0
@@ -221,32 +133,37 @@ describeWithPrometheus(
     // A whole hour, t0: the minutes and hours worked out below line up on it.
     const t0 = Math.floor(Date.now() / 3_600_000) * 3600;
     const now = () => t0 * 1000;
-    // Backfilled 30 days back: keep them past the default retention check.
-    const prometheus = new LocalPrometheus({
-      dir,
-      port: PORT,
-      args: ['--storage.tsdb.retention.time=90d'],
-    });
+    let prometheus: ReturnType<typeof prepareSlothPrometheus>['prometheus'];
 
-    const entity = (name: string, spec?: string): Entity => ({
+    const entity = (
+      name: string,
+      spec?: string,
+      catalogDir = catalog,
+    ): Entity => ({
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
       metadata: {
         name,
         namespace: 'default',
         annotations: {
-          'backstage.io/managed-by-location': `file:${catalog}/components.yaml`,
+          'backstage.io/managed-by-location': `file:${catalogDir}/components.yaml`,
           ...(spec ? { 'local-plus.io/slo-spec': `./${spec}` } : {}),
         },
       },
       spec: { type: 'service', owner: 'group:default/product-team' },
     });
-    const ledger = entity('svc-ledger', 'ledger/sloth.yaml');
+    // svc-ledger as the catalog has it: its spec is the one production uses.
+    const ledger = entity(
+      'svc-ledger',
+      'services/svc-ledger/slo/sloth.yaml',
+      CATALOG_DIR,
+    );
     const v0 = entity('ledger-v0', 'ledger-v0/slo.yaml');
     const openSlo = entity('ledger-openslo', 'ledger-openslo/slo.yaml');
     const broken = entity('svc-broken', 'broken/sloth.yaml');
     const malformed = entity('svc-malformed', 'malformed/sloth.yaml');
-    const recorded = entity('svc-recorded');
+    // No spec: its SLOs come from Sloth's recording rules alone.
+    const merchant = entity('svc-merchant');
 
     const server = (timeoutMs = 2000) => ({
       name: 'test',
@@ -288,26 +205,10 @@ describeWithPrometheus(
         });
         fs.writeFileSync(path.join(catalog, file), text);
       }
-      fs.writeFileSync(path.join(dir, 'prometheus.yml'), 'global: {}\n');
-      fs.writeFileSync(path.join(dir, 'series.om'), openMetrics(t0));
-      // One large block rather than hundreds of 2-hour ones: much faster.
-      const backfill = spawnSync(
-        'promtool',
-        [
-          'tsdb',
-          'create-blocks-from',
-          'openmetrics',
-          '--max-block-duration=1000h',
-          path.join(dir, 'series.om'),
-          path.join(dir, 'data'),
-        ],
-        { encoding: 'utf8' },
-      );
-      if (backfill.status !== 0)
-        throw new Error(`promtool: ${backfill.stderr}`);
+      prometheus = prepareSlothPrometheus({ dir, port: PORT, t0 }).prometheus;
       start();
       await ready();
-    }, 60_000);
+    }, 600_000);
     afterAll(async () => {
       await stop();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -327,15 +228,21 @@ describeWithPrometheus(
       expect(specProblems).toEqual([]);
       // Two queries for Sloth's recording rules, one union for both spec SLOs.
       expect(queries).toBe(3);
+      // Prometheus has Sloth's rules for the same two SLOs: the spec wins.
+      expect(slos.map(s => `${s.slo} ${s.source?.type}`).sort()).toEqual([
+        'availability spec',
+        'latency-p99 spec',
+      ]);
 
       const availability = find(slos, 'svc-ledger', 'availability');
       expect(availability).toMatchObject({
         entityRef: 'component:default/svc-ledger',
         objective: 0.999,
-        description: 'Requests without a server error.',
+        description:
+          'Earn and Burn API requests answered without a server error (HTTP 5xx), over 30 days.',
         source: {
           type: 'spec',
-          file: 'ledger/sloth.yaml',
+          file: 'services/svc-ledger/slo/sloth.yaml',
           format: 'sloth.slok.dev/v1',
         },
         alert: 'page', // 20x over both 1h and 5m
@@ -424,7 +331,7 @@ describeWithPrometheus(
     });
 
     it('answers a board of every entity in a few counted queries; a bad spec only marks itself', async () => {
-      const board = [ledger, v0, openSlo, recorded, malformed];
+      const board = [ledger, v0, openSlo, merchant, malformed];
       // 6 spec SLOs in one union, plus Sloth's two queries.
       expect((await service().forEntities(board)).queries).toBe(3);
       // The same SLOs when each union may hold only one SLO: one query each.
@@ -458,7 +365,8 @@ describeWithPrometheus(
         'ledger-v0/latency-p99',
         'svc-ledger/availability',
         'svc-ledger/latency-p99',
-        'svc-recorded/requests-availability',
+        'svc-merchant/requests-availability',
+        'svc-merchant/requests-latency',
       ]);
       // Most urgent first: the three paging availability SLOs lead.
       expect(result.slos.slice(0, 3).map(s => s.alert)).toEqual([
@@ -466,13 +374,23 @@ describeWithPrometheus(
         'page',
         'page',
       ]);
+      // svc-merchant, from Sloth's rules: 2% errors over the last day on a
+      // 0.5% budget (4x: a ticket), and Sloth's 30-day ratio.
       const fromRules = find(
         result.slos,
-        'svc-recorded',
+        'svc-merchant',
         'requests-availability',
       );
-      expect(fromRules.source).toEqual({ type: 'sloth-rules' });
-      expect(fromRules.errorBudget.remainingRatio).toBeCloseTo(0.5, 8); // 0.05% of 0.1%
+      expect(fromRules).toMatchObject({
+        entityRef: 'component:default/svc-merchant',
+        source: { type: 'sloth-rules' },
+        alert: 'ticket',
+      });
+      expect(fromRules.burnRates['1d']).toBeCloseTo(4, 6);
+      expect(fromRules.errorBudget.remainingRatio).toBeCloseTo(
+        1 - slothRatio30d(SHARES.merchantErrors) / 0.005,
+        6,
+      );
     });
 
     it('spends the budget hour by hour over the window', async () => {
@@ -515,16 +433,17 @@ describeWithPrometheus(
         8,
       );
 
-      // From a Sloth recording rule, hours weigh the same: 696 hours at
-      // 0.05% and 24 at 0.2%, against 720 hours x 0.1%.
-      const rules = await service().history(recorded);
+      // From Sloth's 1-hour ratio, hours weigh the same: svc-merchant's 696
+      // hours at 0.2% and 24 at 2%, against 720 hours x 0.5%.
+      const rules = await service().history(merchant);
+      expect(rules.errors).toEqual([]);
       const fromRules = rules.series.find(
         s => s.slo === 'requests-availability',
       )!;
       expect(fromRules.weighting).toBe('time');
       expect(fromRules.points).toHaveLength(720);
       expect(fromRules.points[719].remainingRatio).toBeCloseTo(
-        1 - (696 * 0.0005 + 24 * 0.002) / (720 * 0.001),
+        1 - (696 * 0.002 + 24 * 0.02) / (720 * 0.005),
         8,
       );
     });

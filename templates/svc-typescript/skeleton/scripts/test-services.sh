@@ -9,18 +9,27 @@
 # with apt-get on Debian/Ubuntu when missing) on free loopback ports, with its
 # data under .tmp/, and stopped and deleted when the command ends, whatever
 # its outcome. A clean clone only needs `npm install && npm test`.
+#
+# Kafka is not started here (a JVM is not on every machine): the relay's
+# tests against a real broker run when KAFKA_BROKERS names one (CI, the
+# portal's test services, your own) and are skipped, with a note, otherwise.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # What this service uses (fixed when the repository was generated).
 NEED_POSTGRES=${{ 1 if values.ownsTables else 0 }}
 NEED_REDIS=${{ 1 if values.runsJobs else 0 }}
+NEED_KAFKA=${{ 1 if values.publishesEvents else 0 }}
 
 log() { echo "test-services: $*" >&2; }
 
 if [ "$#" -eq 0 ]; then
   echo "usage: $0 <command> [args...]" >&2
   exit 2
+fi
+
+if [ "$NEED_KAFKA" = 1 ] && [ -z "${KAFKA_BROKERS:-}" ]; then
+  log "KAFKA_BROKERS is not set: the outbox relay's tests against a real Kafka broker are skipped (set it to host:port)"
 fi
 
 start_postgres=0

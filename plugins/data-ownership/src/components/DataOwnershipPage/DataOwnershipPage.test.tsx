@@ -109,6 +109,16 @@ describe('DataOwnershipPage', () => {
       ),
     ).toBeInTheDocument();
     expect(screen.queryByText('svc-merchant')).not.toBeInTheDocument();
+    // Screen readers get the words too, not only the icons: the status, and
+    // each finding's level.
+    expect(
+      within(conflict).getByRole('cell', { name: 'Conflicting owners' }),
+    ).toBeInTheDocument();
+    expect(
+      within(conflict).getByRole('cell', {
+        name: 'Error: giftcard.card_payments is claimed by svc-giftcard and svc-ledger',
+      }),
+    ).toBeInTheDocument();
   });
 
   it('filters by data flag and by text', async () => {

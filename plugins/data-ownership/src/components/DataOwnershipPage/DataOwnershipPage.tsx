@@ -20,7 +20,7 @@ import {
 import { Flex, SearchField, Select, Text } from '@backstage/ui';
 import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { DataFlags, OwnershipStatus, RefList } from '../format';
+import { DataFlags, FindingLine, OwnershipStatus, RefList } from '../format';
 import {
   applyFilters,
   Filters,
@@ -92,13 +92,8 @@ const columns: TableColumn<OwnershipRow>[] = [
       ) : (
         <Flex direction="column" gap="1">
           {r.findings.map(f => (
-            <Text
-              key={`${f.rule}:${f.message}`}
-              as="div"
-              variant="body-small"
-              color={f.level === 'error' ? 'danger' : 'warning'}
-            >
-              {f.message}
+            <Text key={`${f.rule}:${f.message}`} as="div" variant="body-small">
+              <FindingLine finding={f} />
             </Text>
           ))}
         </Flex>
@@ -164,7 +159,7 @@ export function DataOwnershipPage() {
   if (loading) return <Progress />;
   if (error) {
     return (
-      <Content>
+      <Content data-testid="data-ownership-page">
         <ResponseErrorPanel error={error} />
       </Content>
     );
@@ -172,7 +167,7 @@ export function DataOwnershipPage() {
   const rows = value ?? [];
   if (rows.length === 0) {
     return (
-      <Content>
+      <Content data-testid="data-ownership-page">
         <EmptyState
           missing="data"
           title="No table or topic in the catalog"
@@ -183,7 +178,7 @@ export function DataOwnershipPage() {
   }
   const s = summarize(rows);
   return (
-    <Content>
+    <Content data-testid="data-ownership-page">
       <Flex direction="column" gap="3">
         <Text as="p">
           {s.tables} tables: {s.unowned} unowned, {s.conflicting} with
@@ -222,6 +217,9 @@ export function DataOwnershipPage() {
           columns={columns}
           data={shown}
           options={{
+            // No drag-to-reorder: its handle is a focusable element nested in
+            // each header's sort button (axe: nested-interactive).
+            draggable: false,
             paging: shown.length > 50,
             pageSize: 50,
             search: false,

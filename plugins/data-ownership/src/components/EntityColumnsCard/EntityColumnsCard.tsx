@@ -110,28 +110,33 @@ export function EntityColumnsCard() {
   );
 
   return (
-    <InfoCard title="Columns">
-      <FindingAlerts findings={readFindings(entity)} />
-      {summary}
-      {tableColumns.length === 0 ? (
-        <EmptyState
-          missing="data"
-          title="No columns known"
-          description="Columns are read from the live database. This table comes from the declared table specs (catalog/data/tables.yaml) because no live database covering it is configured under dataOwnership.databases."
-        />
-      ) : (
-        <Table
-          columns={columns}
-          data={tableColumns}
-          options={{
-            paging: tableColumns.length > 50,
-            pageSize: 50,
-            search: tableColumns.length > 10,
-            toolbar: tableColumns.length > 10,
-            padding: 'dense',
-          }}
-        />
-      )}
-    </InfoCard>
+    <div data-testid="columns-card">
+      <InfoCard title="Columns">
+        <FindingAlerts findings={readFindings(entity)} />
+        {summary}
+        {tableColumns.length === 0 ? (
+          <EmptyState
+            missing="data"
+            title="No columns known"
+            description="Columns are read from the live database. This table comes from the declared table specs (catalog/data/tables.yaml) because no live database covering it is configured under dataOwnership.databases."
+          />
+        ) : (
+          <Table
+            columns={columns}
+            data={tableColumns}
+            options={{
+              // No drag-to-reorder: its handle is a focusable element nested in
+              // each header's sort button (axe: nested-interactive).
+              draggable: false,
+              paging: tableColumns.length > 50,
+              pageSize: 50,
+              search: tableColumns.length > 10,
+              toolbar: tableColumns.length > 10,
+              padding: 'dense',
+            }}
+          />
+        )}
+      </InfoCard>
+    </div>
   );
 }

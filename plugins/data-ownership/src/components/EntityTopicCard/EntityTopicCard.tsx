@@ -17,22 +17,24 @@ export function EntityTopicCard() {
   const spec = readTopicSpec(entity);
   const annotations = entity.metadata.annotations ?? {};
   return (
-    <InfoCard title="Producers and consumers">
-      <FindingAlerts findings={readFindings(entity)} />
-      <StructuredMetadataTable
-        metadata={{
-          Topic: annotations[ANNOTATION_KAFKA_TOPIC] ?? entity.metadata.name,
-          [spec.producers.length > 1 ? 'Producers' : 'Producer']: (
-            <RefList refs={spec.producers} />
-          ),
-          'Producer pattern':
-            annotations[ANNOTATION_KAFKA_PRODUCER_PATTERN] ?? '—',
-          Consumers: <RefList refs={spec.consumers} />,
-          Partitions: spec.partitions ?? 'not declared',
-          Retention: spec.retention ?? '—',
-          Schema: spec.schema ?? '—',
-        }}
-      />
-    </InfoCard>
+    <div data-testid="topic-card">
+      <InfoCard title="Producers and consumers">
+        <FindingAlerts findings={readFindings(entity)} />
+        <StructuredMetadataTable
+          metadata={{
+            Topic: annotations[ANNOTATION_KAFKA_TOPIC] ?? entity.metadata.name,
+            [spec.producers.length > 1 ? 'Producers' : 'Producer']: (
+              <RefList refs={spec.producers} />
+            ),
+            'Producer pattern':
+              annotations[ANNOTATION_KAFKA_PRODUCER_PATTERN] ?? '—',
+            Consumers: <RefList refs={spec.consumers} />,
+            Partitions: spec.partitions ?? 'not declared',
+            Retention: spec.retention ?? '—',
+            Schema: spec.schema ?? '—',
+          }}
+        />
+      </InfoCard>
+    </div>
   );
 }

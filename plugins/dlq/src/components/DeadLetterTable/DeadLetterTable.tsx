@@ -30,7 +30,8 @@ const useStyles = makeStyles(theme => ({
     textOverflow: 'ellipsis',
     whiteSpace: 'nowrap',
   },
-  unreadable: { color: theme.palette.warning.dark, fontStyle: 'italic' },
+  // "Unreadable:" says it; the warning colours are under 4.5:1 as text.
+  unreadable: { color: theme.palette.text.primary, fontStyle: 'italic' },
   actions: {
     whiteSpace: 'nowrap',
     '& > * + *': { marginLeft: theme.spacing(1) },

@@ -5,6 +5,7 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
+import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import { ConfirmActions } from '../ConfirmActions';
 import { useLastDefined } from '../useLastDefined';
@@ -12,6 +13,16 @@ import { describe } from '../describe';
 
 const HINT =
   'Write it for someone reading the audit trail months later, e.g. "wallet erased (GDPR erasure 2026-11-12), nothing to update".';
+
+const useStyles = makeStyles(theme => ({
+  // The refused reason's label and message in the theme's error text
+  // colour, 6:1 on white (palette.error.main gives text 3.7:1).
+  reason: {
+    '& .MuiFormLabel-root.Mui-error, & .MuiFormHelperText-root.Mui-error': {
+      color: theme.palette.errorText,
+    },
+  },
+}));
 
 /**
  * Asks for the reason of a discard, checked here (the same rule as the
@@ -26,6 +37,7 @@ export function DiscardDialog(props: {
   onConfirm: (reason: string) => void;
 }) {
   const { busy, error, onCancel, onConfirm } = props;
+  const classes = useStyles();
   const item = useLastDefined(props.item);
   const [reason, setReason] = useState('');
   const [invalid, setInvalid] = useState<string>();
@@ -53,6 +65,7 @@ export function DiscardDialog(props: {
       open={Boolean(props.item)}
       onClose={busy ? undefined : onCancel}
       aria-labelledby="dlq-discard-title"
+      data-testid="dlq-discard-dialog"
       maxWidth="sm"
       fullWidth
     >
@@ -76,6 +89,7 @@ export function DiscardDialog(props: {
                 if (invalid) setInvalid(undefined);
               }}
               error={Boolean(invalid)}
+              className={classes.reason}
               helperText={invalid ?? HINT}
               required
               multiline

@@ -27,15 +27,17 @@ export function EntityDeadLettersCard() {
   else if (value) content = <QueueDepths list={value} />;
 
   return (
-    <InfoCard
-      title="Dead letters"
-      subheader={value?.source}
-      deepLink={{
-        title: 'Inspect, replay or discard',
-        link: `${entityLink(entity)}/dead-letters`,
-      }}
-    >
-      {content}
-    </InfoCard>
+    <div data-testid="dead-letters-card">
+      <InfoCard
+        title="Dead letters"
+        subheader={value?.source}
+        deepLink={{
+          title: 'Inspect, replay or discard',
+          link: `${entityLink(entity)}/dead-letters`,
+        }}
+      >
+        {content}
+      </InfoCard>
+    </div>
   );
 }

@@ -175,7 +175,7 @@ export function EntityDeadLettersContent() {
   }
 
   return (
-    <Grid container spacing={3}>
+    <Grid container spacing={3} data-testid="dead-letters-tab">
       <Grid item xs={12}>
         <InfoCard title="Dead letters" subheader={list.value?.source}>
           {notice && (

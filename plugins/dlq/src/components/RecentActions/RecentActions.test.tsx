@@ -1,5 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { DeadLetterAction } from '@internal/plugin-dlq-common';
+import { contrast, ownColours } from '../__testUtils__/colours';
 import {
   discarded,
   mockDlqApi,
@@ -39,5 +40,20 @@ describe('RecentActions', () => {
     expect(within(rows[1]).getByText('replay failed')).toBeInTheDocument();
     expect(within(rows[1]).getByText(failed.error!)).toBeInTheDocument();
     expect(within(rows[2]).getByText('discarded')).toBeInTheDocument();
+
+    // What did not end well stands out in a legible colour (6:1 on white).
+    const chip = (row: HTMLElement, text: string) =>
+      within(row).getByText(text).closest('.MuiChip-root')!;
+    for (const [row, text] of [
+      [rows[0], 'discard pending'],
+      [rows[1], 'replay failed'],
+    ] as const) {
+      const { color } = ownColours(chip(row, text));
+      expect(color).toBe('rgb(202, 0, 27)');
+      expect(contrast(color!, 'rgb(255, 255, 255)')).toBeGreaterThanOrEqual(
+        4.5,
+      );
+    }
+    expect(ownColours(chip(rows[2], 'discarded')).color).toBeUndefined();
   });
 });

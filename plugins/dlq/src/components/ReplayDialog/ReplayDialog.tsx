@@ -26,6 +26,7 @@ export function ReplayDialog(props: {
       open={Boolean(props.item)}
       onClose={busy ? undefined : onCancel}
       aria-labelledby="dlq-replay-title"
+      data-testid="dlq-replay-dialog"
       maxWidth="sm"
       fullWidth
     >

@@ -98,6 +98,9 @@ export function EntityRunbooksCard(props: { variant?: 'card' | 'page' }) {
           columns={columns}
           data={value.runbooks}
           options={{
+            // No drag-to-reorder: its handle is a focusable element nested in
+            // each header's sort button (axe: nested-interactive).
+            draggable: false,
             paging: false,
             search: props.variant === 'page',
             toolbar: props.variant === 'page',
@@ -108,8 +111,12 @@ export function EntityRunbooksCard(props: { variant?: 'card' | 'page' }) {
     );
   }
   return (
-    <InfoCard title="Runbooks" noPadding={!loading && !error}>
-      {content}
-    </InfoCard>
+    <div
+      data-testid={props.variant === 'page' ? 'runbooks-tab' : 'runbooks-card'}
+    >
+      <InfoCard title="Runbooks" noPadding={!loading && !error}>
+        {content}
+      </InfoCard>
+    </div>
   );
 }

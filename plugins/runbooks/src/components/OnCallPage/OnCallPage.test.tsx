@@ -82,6 +82,12 @@ describe('OnCallPage', () => {
     expect(
       screen.getByText('nobody named in the on-call group'),
     ).toBeInTheDocument(); // no IC
+    // Links beside text are underlined, not told apart by colour alone.
+    for (const name of ['Julien Lefèvre', 'Sofia Marchetti', 'group']) {
+      expect(screen.getByRole('link', { name })).toHaveClass(
+        'MuiLink-underlineAlways',
+      );
+    }
     const runbook = await screen.findByRole('link', {
       name: 'SLO burn — svc-ledger',
     });

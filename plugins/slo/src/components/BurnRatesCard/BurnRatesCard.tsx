@@ -82,6 +82,9 @@ export function BurnRatesCard(props: { slos: SloWithEntity[] }) {
         columns={columns}
         data={props.slos}
         options={{
+          // No drag-to-reorder: its handle is a focusable element nested in
+          // each header's sort button (axe: nested-interactive).
+          draggable: false,
           paging: false,
           search: false,
           toolbar: false,

@@ -50,6 +50,8 @@ export function EntitySloCard() {
     [api, entity],
   );
   return (
-    <SloSummary value={value} loading={loading} error={error} retry={retry} />
+    <div data-testid="slo-card">
+      <SloSummary value={value} loading={loading} error={error} retry={retry} />
+    </div>
   );
 }

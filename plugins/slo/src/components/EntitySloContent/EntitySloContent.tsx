@@ -23,7 +23,7 @@ export function EntitySloContent() {
   );
   const withSlos = Boolean(slos.value?.slos.length);
   return (
-    <Grid container spacing={3}>
+    <Grid container spacing={3} data-testid="slo-tab">
       <Grid item xs={12}>
         <SloSummary
           value={slos.value}

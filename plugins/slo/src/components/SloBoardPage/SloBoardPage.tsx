@@ -11,19 +11,32 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { SloAlertState } from '@internal/plugin-slo-common';
-import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
+import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { SloWithEntity, sloApiRef } from '../../api/SloClient';
-import { AlertChip, burn, hours, minutes, percent } from '../format';
+import {
+  AlertChip,
+  AlertCountChip,
+  burn,
+  hours,
+  minutes,
+  percent,
+} from '../format';
 import { LoadError } from '../LoadError';
 import { SloProblems } from '../SloProblems';
 
 const ALL = 'all';
+
+const useStyles = makeStyles(theme => ({
+  // The search box's label sits on the page's background, where the
+  // secondary text colour is under 4.5:1; the primary one is not.
+  searchLabel: { '&&': { color: theme.palette.text.primary } },
+}));
 
 function entityLink(ref: string | undefined, text: string) {
   if (!ref) return text;
@@ -93,6 +106,7 @@ const haystack = (s: SloWithEntity) =>
  * state and by text (on the page, keeping the urgency order).
  */
 export function SloBoardPage() {
+  const classes = useStyles();
   const api = useApi(sloApiRef);
   const catalogApi = useApi(catalogApiRef);
   const [owner, setOwner] = useState(ALL);
@@ -179,7 +193,14 @@ export function SloBoardPage() {
             title={`SLOs by urgency (${shown.length} of ${board.value.slos.length})`}
             columns={columns}
             data={shown}
-            options={{ paging: false, search: false, padding: 'dense' }}
+            options={{
+              paging: false,
+              search: false,
+              padding: 'dense',
+              // No drag-to-reorder: its handle is a focusable element nested
+              // in each header's sort button (axe: nested-interactive).
+              draggable: false,
+            }}
           />
         )}
       </>
@@ -187,7 +208,7 @@ export function SloBoardPage() {
   }
 
   return (
-    <Content>
+    <Content data-testid="slo-board">
       <Grid container spacing={3}>
         <Grid item xs={12} md={3}>
           <Select
@@ -232,19 +253,14 @@ export function SloBoardPage() {
             variant="outlined"
             margin="dense"
             inputProps={{ 'aria-label': 'Search SLOs' }}
+            InputLabelProps={{ className: classes.searchLabel }}
           />
         </Grid>
         {board.value && board.value.slos.length > 0 && (
           <Grid item xs={12}>
-            <Chip
-              label={`${counts.page} paging`}
-              color={counts.page ? 'secondary' : 'default'}
-            />{' '}
-            <Chip
-              label={`${counts.ticket} ticket`}
-              color={counts.ticket ? 'primary' : 'default'}
-            />{' '}
-            <Chip label={`${counts.ok} ok`} />
+            <AlertCountChip state="page" count={counts.page} />{' '}
+            <AlertCountChip state="ticket" count={counts.ticket} />{' '}
+            <AlertCountChip state="ok" count={counts.ok} />
           </Grid>
         )}
         <Grid item xs={12}>

@@ -75,6 +75,9 @@ export function SloSummaryTable(props: {
       }
       data={props.slos}
       options={{
+        // No drag-to-reorder: its handle is a focusable element nested in
+        // each header's sort button (axe: nested-interactive).
+        draggable: false,
         paging: false,
         search: false,
         toolbar: false,

@@ -1,9 +1,10 @@
 import type { EventPublisher, OutboxEvent } from '../../src/app/infrastructure/outbox/event-publisher';
 
 /**
- * The one test double of this repository: Kafka cannot run on every machine,
- * so the relay's tests publish here instead. Everything else (PostgreSQL,
- * Redis, HTTP) is real.
+ * The one test double of this repository: the relay's tests that need to
+ * make publishing slow or fail at a chosen moment publish here. Everything
+ * else is real, Kafka included: tests/integration/outbox/kafka.test.ts runs
+ * the relay and the real publisher against the broker of KAFKA_BROKERS.
  */
 export class RecordingPublisher implements EventPublisher {
   readonly published: OutboxEvent[] = [];

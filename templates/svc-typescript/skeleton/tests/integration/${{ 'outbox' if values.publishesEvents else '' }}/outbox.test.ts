@@ -16,7 +16,9 @@ import { request, sampleValue, startTestApp, type TestApp } from '../../support/
 
 /**
  * The transactional outbox against a real PostgreSQL. Kafka is replaced by a
- * recording publisher (the one test double), see tests/support.
+ * recording publisher (the one test double, see tests/support) where a test
+ * makes publishing slow or fail; kafka.test.ts runs the relay against a real
+ * broker.
  */
 describe('outbox', () => {
   let service: TestApp;
