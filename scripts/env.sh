@@ -50,6 +50,11 @@ export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
 export COREPACK_HOME="${COREPACK_HOME:-$TOOLS_DIR/corepack}"
 export YARN_NPM_REGISTRY_SERVER="${YARN_NPM_REGISTRY_SERVER:-$_registry}"
 export YARN_ENABLE_TELEMETRY=0
+# The Python tools (scripts/python-tools.sh: mkdocs with TechDocs' plugins,
+# Dramatiq) once installed: TechDocs builds run `mkdocs` from PATH.
+if [ -x "$TOOLS_DIR/venv/bin/mkdocs" ]; then
+  export PATH="$TOOLS_DIR/venv/bin:$PATH"
+fi
 # No browser can be downloaded here; Playwright uses Debian's Chromium.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 

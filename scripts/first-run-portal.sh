@@ -12,6 +12,7 @@ export LOCALPLUS_DEV_SERVICES_DIR="$REPO_ROOT/.tmp/first-run-services"
 export LOCALPLUS_DEV_PG_PORT=53432 LOCALPLUS_DEV_REDIS_PORT=53379 LOCALPLUS_DEV_PROMETHEUS_PORT=53090
 export LOCALPLUS_DEV_KAFKA_PORT=53092
 mkdir -p .tmp/first-run-scaffolded
+export PATH="$(bash scripts/python-tools.sh):$PATH"
 
 bash scripts/dev-services.sh start
 trap 'bash scripts/dev-services.sh stop' EXIT

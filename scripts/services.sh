@@ -10,7 +10,8 @@
 #
 # Kafka is a single-node Apache Kafka broker in KRaft mode, from the broker's
 # jars resolved with Maven into .tools/kafka/ (scripts/kafka.sh).
-# mkdocs and Chromium are programs, not daemons: `start` checks that they run.
+# Chromium is a program, not a daemon: `start` checks that it runs. (mkdocs
+# comes from PyPI: scripts/python-tools.sh.)
 # After `start`, `source "$LOCALPLUS_SERVICES_DIR/env"` gives the connection settings.
 set -euo pipefail
 
@@ -30,8 +31,6 @@ PACKAGES=(
   "redis-server:redis-server"
   "redis-tools:redis-cli"
   "prometheus:prometheus"
-  "mkdocs:mkdocs"
-  "mkdocs-material:"
   "chromium:chromium"
   "fonts-dejavu-core:"
   "curl:curl"
@@ -136,10 +135,9 @@ start_kafka() {
 }
 
 check_programs() {
-  mkdocs --version >/dev/null || { log "mkdocs does not run"; return 1; }
   chromium --headless --no-sandbox --disable-gpu --version >/dev/null 2>&1 \
     || /usr/bin/chromium --version >/dev/null || { log "chromium does not run"; return 1; }
-  log "mkdocs $(mkdocs --version | awk '{print $3}') and $(/usr/bin/chromium --version 2>/dev/null | head -1) available"
+  log "$(/usr/bin/chromium --version 2>/dev/null | head -1) available"
 }
 
 write_env() {

@@ -8,8 +8,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$REPO_ROOT"
 
-# TechDocs are built on this host with Debian's mkdocs.
-bash scripts/services.sh install mkdocs:mkdocs mkdocs-material:
+# TechDocs are built on this host with mkdocs and TechDocs' own plugin set
+# (mkdocs-techdocs-core, from PyPI into .tools/venv).
+export PATH="$(bash scripts/python-tools.sh):$PATH"
 
 yarn install
 mkdir -p .tmp/scaffolded

@@ -26,6 +26,9 @@ fi
 # Tools from the other registries, pinned, into .tools/: Sloth (go install;
 # minutes the first time), the Python virtualenv (Dramatiq, mkdocs plugins).
 step "tools (Sloth, Python)" bash -c 'bash scripts/go-tools.sh >/dev/null && bash scripts/python-tools.sh >/dev/null'
+# mkdocs with TechDocs' plugins for the docs check, the golden-path test and
+# the e2e backend's TechDocs builds.
+export PATH="$REPO_ROOT/.tools/venv/bin:$PATH"
 step "start services" bash scripts/services.sh start
 trap 'bash scripts/services.sh stop' EXIT
 # shellcheck disable=SC1091

@@ -12,7 +12,7 @@ test('a compliance reviewer opens the GDPR retention policy from the docs home',
   );
   await signInAsGuest(page);
   await page.goto('/docs/default/component/docs/compliance/');
-  // The first visit builds the site with Debian's mkdocs on the backend.
+  // The first visit builds the site with mkdocs and mkdocs-techdocs-core on the backend.
   await expect(page.getByRole('heading', { name: /GDPR/ }).first()).toBeVisible(
     {
       timeout: 60_000,

@@ -12,7 +12,7 @@ test('the portal documentation is built by mkdocs and shown in TechDocs', async 
   );
   await signInAsGuest(page);
   await page.goto('/docs/default/component/docs');
-  // The first visit builds the site with Debian's mkdocs on the backend.
+  // The first visit builds the site with mkdocs and mkdocs-techdocs-core on the backend.
   // TechDocs renders in a shadow root; Playwright's locators reach into it.
   await expect(page.getByText('Who owns what.').first()).toBeVisible({
     timeout: 60_000,
