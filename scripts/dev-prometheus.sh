@@ -108,19 +108,13 @@ backfill() {
   echo "dev-prometheus: 30 days of SLI metrics and Sloth's SLI recordings backfilled; Prometheus loads them within a minute"
 }
 
-load() {
+# The SLI metrics and the alerts: at once, so the SLOs read from specs and
+# the alerts show while Sloth's rules are generated (the first time, Sloth
+# itself is built: minutes).
+metrics() {
   local epoch
   epoch="$(cat "$epoch_file" 2>/dev/null || date +%s)"
   mkdir -p "$rules_dir"
-  # Sloth's rules, as generated for production (no template: it names no
-  # service of this catalog). Without them the rest is loaded all the same.
-  local sloth_ok=1
-  rm -f "$rules_dir"/sloth-*.yml
-  if node scripts/sloth-rules.cjs --no-template --out "$sloth_cache"; then
-    cp "$sloth_cache"/sloth-*.yml "$rules_dir"/
-  else
-    sloth_ok=0
-  fi
   node scripts/dev-slo-data.cjs rules --epoch "$epoch" >"$rules_dir/dev-slo.yml"
   # The platform's two SLO alerts (docs/runbooks/slo-burn.md, "How the rules
   # are built") on Sloth's recordings, and a dead-letter alert.
@@ -180,8 +174,23 @@ load() {
 YAML
   promtool check rules "$rules_dir/dev-slo.yml" >/dev/null
   curl -fsS -X POST "$LOCALPLUS_PROMETHEUS_URL/-/reload" >/dev/null
-  echo "dev-prometheus: Sloth's rules, SLI metrics and alerts loaded into $LOCALPLUS_PROMETHEUS_URL ($rules_dir)"
+  echo "dev-prometheus: SLI metrics and alerts loaded into $LOCALPLUS_PROMETHEUS_URL ($rules_dir)"
+}
 
+# Sloth's rules from the catalog's specs, then 30 days of history.
+sloth() {
+  local epoch
+  epoch="$(cat "$epoch_file" 2>/dev/null || date +%s)"
+  # Sloth's rules, as generated for production (no template: it names no
+  # service of this catalog). Without them the rest is loaded all the same.
+  local sloth_ok=1
+  node scripts/sloth-rules.cjs --no-template --out "$sloth_cache" || sloth_ok=0
+  if [ "$sloth_ok" = 1 ]; then
+    rm -f "$rules_dir"/sloth-*.yml
+    cp "$sloth_cache"/sloth-*.yml "$rules_dir"/
+    curl -fsS -X POST "$LOCALPLUS_PROMETHEUS_URL/-/reload" >/dev/null
+    echo "dev-prometheus: Sloth's rules loaded into $LOCALPLUS_PROMETHEUS_URL"
+  fi
   if [ "$sloth_ok" = 0 ]; then
     echo "dev-prometheus: no Sloth rules (see above): svc-merchant, svc-giftcard and svc-notification show no SLO" >&2
     return 1
@@ -196,8 +205,15 @@ YAML
   fi
 }
 
+
+load() {
+  metrics && sloth "$@"
+}
+
 case "${1:-load}" in
   history) history ;;
+  metrics) metrics ;;
+  sloth) shift; sloth "$@" ;;
   load) shift || true; load "$@" ;;
-  *) echo "usage: $0 [history|load]" >&2; exit 2 ;;
+  *) echo "usage: $0 [history|metrics|sloth|load]" >&2; exit 2 ;;
 esac

@@ -35,6 +35,8 @@ export LOCALPLUS_PG_PASSWORD=localplus-dev
 LOG="$LOCALPLUS_SERVICES_DIR.log"
 
 say() { echo "dev-services: $*"; }
+# "ready" lines say how long after the start they came.
+ready() { say "ready after $((SECONDS - STARTED)) s: $*"; }
 # Runs "$@" with its output in the log; on failure, names the step and
 # shows the log's last lines.
 step() {
@@ -63,7 +65,7 @@ start_postgres() {
   step "the seed's tables (data ownership)" env LOCALPLUS_PG_HOST=127.0.0.1 \
     LOCALPLUS_PG_USER=postgres LOCALPLUS_E2E_DATA_DB=localplus_dev_data \
     bash scripts/e2e-data-ownership-db.sh || return 1
-  say "ready: PostgreSQL :$LOCALPLUS_PG_PORT with the seed's tables (Data ownership)"
+  ready "PostgreSQL :$LOCALPLUS_PG_PORT with the seed's tables (Data ownership)"
 }
 
 start_kafka() {
@@ -72,7 +74,7 @@ start_kafka() {
     return 1
   fi
   step "the demo topics and consumer groups" node scripts/dev-kafka.cjs "127.0.0.1:$LOCALPLUS_KAFKA_PORT" || return 1
-  say "ready: Kafka :$LOCALPLUS_KAFKA_PORT with the seed's topics and consumer groups (Data ownership)"
+  ready "Kafka :$LOCALPLUS_KAFKA_PORT with the seed's topics and consumer groups (Data ownership)"
 }
 
 start_redis() {
@@ -81,7 +83,7 @@ start_redis() {
     return 1
   fi
   step "the demo dead letters (Dramatiq)" dramatiq_demo "redis://127.0.0.1:$LOCALPLUS_REDIS_PORT/3" || return 1
-  say "ready: Redis :$LOCALPLUS_REDIS_PORT with demo dead letters from real Dramatiq actors (Dead letters)"
+  ready "Redis :$LOCALPLUS_REDIS_PORT with demo dead letters from real Dramatiq actors (Dead letters)"
 }
 
 start_prometheus() {
@@ -93,13 +95,17 @@ start_prometheus() {
     say "  → SLO cards and the On call page say Prometheus cannot be reached."
     return 1
   fi
-  # Sloth's rules from the catalog's specs (the first time, Sloth is built:
-  # a few minutes), the SLI metrics and the alerts.
-  step "the SLO data and alerts" env "${prometheus_env[@]}" bash scripts/dev-prometheus.sh || return 1
-  say "ready: Prometheus :$LOCALPLUS_PROMETHEUS_PORT with SLO data from Sloth's rules and firing alerts (SLOs, On call)"
+  # The SLI metrics and the alerts at once; then Sloth's rules from the
+  # catalog's specs (the first time, Sloth itself is built: minutes).
+  step "the SLI metrics and alerts" env "${prometheus_env[@]}" bash scripts/dev-prometheus.sh metrics || return 1
+  ready "Prometheus :$LOCALPLUS_PROMETHEUS_PORT with SLI metrics and alerts (SLOs of the services with a spec, On call)"
+  [ -x .tools/bin/sloth ] || say "building Sloth (go install, the first time only: a few minutes); the other SLOs show once its rules are loaded"
+  step "Sloth's rules" env "${prometheus_env[@]}" bash scripts/dev-prometheus.sh sloth || return 1
+  ready "Sloth's rules in Prometheus :$LOCALPLUS_PROMETHEUS_PORT (SLOs of every service)"
 }
 
 start() {
+  STARTED=$SECONDS
   : >"$LOG"
   bash scripts/services.sh stop >/dev/null 2>&1
   mkdir -p "$LOCALPLUS_SERVICES_DIR"

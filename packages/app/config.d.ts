@@ -6,6 +6,13 @@ export interface Config {
        * @visibility frontend
        */
       providers?: string[];
+      /**
+       * Development only: sign in as the guest at once, without the sign-in
+       * page (the guest provider of the auth backend, read through its
+       * refresh endpoint). Production has no guest provider.
+       * @visibility frontend
+       */
+      autoGuest?: boolean;
     };
   };
 }

@@ -1,4 +1,7 @@
-import { SignInPage as CoreSignInPage } from '@backstage/core-components';
+import {
+  SignInPage as CoreSignInPage,
+  ProxiedSignInPage,
+} from '@backstage/core-components';
 import {
   configApiRef,
   githubAuthApiRef,
@@ -21,9 +24,19 @@ type ProviderName = keyof typeof PROVIDERS;
 /**
  * Shows the sign-in buttons listed in `localPlus.signIn.providers`: guest in
  * development, GitHub in production. Unknown names are ignored with a
- * console warning rather than breaking the sign-in page.
+ * console warning rather than breaking the sign-in page. With
+ * `localPlus.signIn.autoGuest` (development), the guest is signed in at
+ * once: a first run opens on the portal, not on a sign-in page.
  */
 export function LocalPlusSignInPage(props: SignInPageProps) {
+  const config = useApi(configApiRef);
+  if (config.getOptionalBoolean('localPlus.signIn.autoGuest')) {
+    return <ProxiedSignInPage {...props} provider="guest" />;
+  }
+  return <SignInButtons {...props} />;
+}
+
+function SignInButtons(props: SignInPageProps) {
   const config = useApi(configApiRef);
   const names = config.getOptionalStringArray('localPlus.signIn.providers') ?? [
     'guest',
