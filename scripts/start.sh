@@ -12,11 +12,18 @@ cd "$REPO_ROOT"
 # (mkdocs-techdocs-core, from PyPI into .tools/venv).
 export PATH="$(bash scripts/python-tools.sh):$PATH"
 
-yarn install
+# Install only when a manifest changed since the last install (a no-op
+# `yarn install` still takes ~9 s).
+state=node_modules/.yarn-state.yml
+if [ ! -f "$state" ] || [ yarn.lock -nt "$state" ] ||
+  [ -n "$(find package.json packages/*/package.json plugins/*/package.json -newer "$state" 2>/dev/null | head -1)" ]; then
+  yarn install
+fi
 mkdir -p .tmp/scaffolded
 
 # The dev services start while the portal builds; each is optional.
-bash scripts/dev-services.sh start &
+# At a lower priority: on a small machine the portal comes first.
+nice -n 10 bash scripts/dev-services.sh start &
 services=$!
 trap 'kill $services 2>/dev/null; bash scripts/dev-services.sh stop' EXIT
 # However this script ends (killed outright, before any trap runs), its dev
