@@ -17,6 +17,8 @@ test('the portal documentation is built by mkdocs and shown in TechDocs', async 
   await expect(page.getByText('Who owns what.').first()).toBeVisible({
     timeout: 60_000,
   });
+  // mkdocs-techdocs-core's navigation folds its sections: open one.
+  await page.getByText('Developer portal', { exact: true }).first().click();
   await page
     .getByRole('link', { name: 'Roles and permissions' })
     .first()
