@@ -1,3 +1,4 @@
+import Button from '@material-ui/core/Button';
 import {
   Content,
   EmptyState,
@@ -19,7 +20,7 @@ import {
 } from '@internal/plugin-data-ownership-common';
 import { Flex, SearchField, Select, Text } from '@backstage/ui';
 import { useMemo, useState } from 'react';
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { DataFlags, FindingLine, OwnershipStatus, RefList } from '../format';
 import {
   applyFilters,
@@ -130,7 +131,7 @@ export function DataOwnershipPage() {
   const set = (patch: Partial<Filters>) =>
     setFilters(f => ({ ...f, ...patch }));
 
-  const { value, loading, error } = useAsync(async () => {
+  const { value, loading, error, retry } = useAsyncRetry(async () => {
     const [resources, services] = await Promise.all([
       catalogApi.getEntities({
         filter: {
@@ -160,7 +161,15 @@ export function DataOwnershipPage() {
   if (error) {
     return (
       <Content data-testid="data-ownership-page">
-        <ResponseErrorPanel error={error} />
+        <ResponseErrorPanel error={error} title={error.message} />
+        <Button
+          variant="outlined"
+          size="small"
+          onClick={() => retry()}
+          style={{ marginTop: 8 }}
+        >
+          Try again
+        </Button>
       </Content>
     );
   }

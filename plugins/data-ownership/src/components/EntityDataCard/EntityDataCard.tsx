@@ -1,3 +1,4 @@
+import Button from '@material-ui/core/Button';
 import {
   EmptyState,
   InfoCard,
@@ -28,7 +29,7 @@ import {
   RELATION_PRODUCES_TOPIC,
 } from '@internal/plugin-data-ownership-common';
 import { Text } from '@backstage/ui';
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   DataFlags,
   FindingAlerts,
@@ -152,7 +153,7 @@ function DataCard() {
     ].includes(r.type),
   );
   const refs = [...new Set(relations.map(r => r.targetRef))];
-  const { value, loading, error } = useAsync(async () => {
+  const { value, loading, error, retry } = useAsyncRetry(async () => {
     if (refs.length === 0) return new Map<string, Entity>();
     const { items } = await catalogApi.getEntitiesByRefs({
       entityRefs: refs,
@@ -174,7 +175,15 @@ function DataCard() {
   if (error) {
     return (
       <InfoCard title="Data">
-        <ResponseErrorPanel error={error} />
+        <ResponseErrorPanel error={error} title={error.message} />
+        <Button
+          variant="outlined"
+          size="small"
+          onClick={() => retry()}
+          style={{ marginTop: 8 }}
+        >
+          Try again
+        </Button>
       </InfoCard>
     );
   }

@@ -127,4 +127,22 @@ describe('EntityDeadLettersCard', () => {
     expect(screen.getByText(VALKEY_DOWN)).toBeInTheDocument();
     expect(screen.getByText('Dead letters')).toBeInTheDocument();
   });
+
+  it('tries again when asked, and shows the dead letters once Valkey is back', async () => {
+    let down = true;
+    const dlq = mockDlqApi({
+      getDeadLetters: async () => {
+        if (down) return valkeyDown();
+        return list([], []);
+      },
+    });
+    await render(dlq);
+    const again = await screen.findByRole('button', { name: 'Try again' });
+    down = false;
+    again.click();
+    expect(await screen.findByText('No dead letters')).toBeInTheDocument();
+    expect(
+      screen.queryByText('Dead letters cannot be read right now'),
+    ).not.toBeInTheDocument();
+  });
 });

@@ -2,7 +2,7 @@ import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { dlqApiRef } from '../../api/DlqClient';
 import { LoadError } from '../LoadError';
 import { QueueDepths } from '../QueueDepths';
@@ -16,14 +16,14 @@ export function EntityDeadLettersCard() {
   const api = useApi(dlqApiRef);
   const entityLink = useEntityRefLink();
   const entityRef = stringifyEntityRef(entity);
-  const { value, loading, error } = useAsync(
+  const { value, loading, error, retry } = useAsyncRetry(
     () => api.getDeadLetters(entityRef),
     [api, entityRef],
   );
 
   let content;
   if (loading) content = <Progress />;
-  else if (error) content = <LoadError error={error} />;
+  else if (error) content = <LoadError error={error} retry={retry} />;
   else if (value) content = <QueueDepths list={value} />;
 
   return (

@@ -1,4 +1,5 @@
 import { ResponseErrorPanel } from '@backstage/core-components';
+import Button from '@material-ui/core/Button';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { messageOf, statusOf } from '../format';
@@ -6,17 +7,39 @@ import { messageOf, statusOf } from '../format';
 /**
  * Why the dead letters could not be read. A 503 (Valkey unreachable, or dead
  * letters not configured) is said plainly, with the backend's words; other
- * failures get the full error panel.
+ * failures get the full error panel. With `retry`, a button to try again.
  */
-export function LoadError(props: { error: Error; what?: string }) {
-  const { error, what = 'Dead letters' } = props;
+export function LoadError(props: {
+  error: Error;
+  what?: string;
+  retry?: () => void;
+}) {
+  const { error, what = 'Dead letters', retry } = props;
+  const again = retry && (
+    <Button
+      variant="outlined"
+      size="small"
+      onClick={() => retry()}
+      style={{ marginTop: 8 }}
+    >
+      Try again
+    </Button>
+  );
   if (statusOf(error) === 503) {
     return (
-      <Alert severity="warning">
-        <AlertTitle>{what} cannot be read right now</AlertTitle>
-        {messageOf(error)}
-      </Alert>
+      <>
+        <Alert severity="warning">
+          <AlertTitle>{what} cannot be read right now</AlertTitle>
+          {messageOf(error)}
+        </Alert>
+        {again}
+      </>
     );
   }
-  return <ResponseErrorPanel error={error} />;
+  return (
+    <>
+      <ResponseErrorPanel error={error} title={messageOf(error)} />
+      {again}
+    </>
+  );
 }
