@@ -14,7 +14,9 @@ import {
 } from './packages/app/e2e-tests/productionBackend';
 
 export default defineConfig({
-  timeout: 60_000,
+  // A journey is a dozen steps with axe checks; on CI's two busy cores the
+  // longest take over a minute (each step still waits at most 20 s).
+  timeout: 180_000,
   expect: { timeout: 20_000 },
   webServer: {
     command: backendCommand.join(' '),

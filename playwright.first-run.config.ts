@@ -8,7 +8,7 @@ import { defineConfig } from '@playwright/test';
  */
 export default defineConfig({
   testDir: 'packages/app/e2e-tests/first-run',
-  timeout: 90_000,
+  timeout: 180_000,
   expect: { timeout: 30_000 },
   webServer: {
     command: 'bash scripts/first-run-portal.sh',

@@ -116,10 +116,25 @@ export async function expectAccessible(
   include: string[],
   what = page.url(),
 ) {
-  expect(
-    await seriousA11yViolations(page, include),
-    `serious or critical accessibility violations on ${what}`,
-  ).toEqual([]);
+  // Axe computes contrast from what is painted: a dialog or card that is
+  // still fading in (MUI transitions) has blended colours for a few hundred
+  // ms, longer on a busy CI machine. Let running transitions finish, and
+  // poll briefly: a real violation stays and still fails.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        // Spinners run forever: wait only for transitions that end.
+        .filter(a => Number.isFinite(a.effect?.getComputedTiming().endTime))
+        .map(a => a.finished.catch(() => undefined)),
+    ),
+  );
+  await expect
+    .poll(() => seriousA11yViolations(page, include), {
+      message: `serious or critical accessibility violations on ${what}`,
+      timeout: 5_000,
+    })
+    .toEqual([]);
 }
 
 /** A Backstage token for the guest user, as the frontend gets one. */
