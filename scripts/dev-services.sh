@@ -14,6 +14,10 @@
 #   Kafka      :54092  the seed's topics (one kept 3 days where 7 are declared)
 #                      and consumer groups (one no component claims), read
 #                      live by data ownership (scripts/dev-kafka.cjs)
+#   Kubernetes :54601  the cluster `local`: the seed's services as deployed, a
+#                      platform workload and their Kyverno policy reports, in
+#                      a read-only API that answers as a real one
+#                      (scripts/local-kube-api), token local-plus-dev-token
 #
 #   bash scripts/dev-services.sh start | stop
 #
@@ -25,12 +29,14 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
 
 # Another folder and ports (the first-run end-to-end test uses its own):
-# LOCALPLUS_DEV_SERVICES_DIR, LOCALPLUS_DEV_{PG,REDIS,PROMETHEUS,KAFKA}_PORT.
+# LOCALPLUS_DEV_SERVICES_DIR, LOCALPLUS_DEV_{PG,REDIS,PROMETHEUS,KAFKA,KUBE}_PORT.
 export LOCALPLUS_SERVICES_DIR="${LOCALPLUS_DEV_SERVICES_DIR:-$REPO_ROOT/.tmp/dev-services}"
 export LOCALPLUS_PG_PORT="${LOCALPLUS_DEV_PG_PORT:-54432}"
 export LOCALPLUS_REDIS_PORT="${LOCALPLUS_DEV_REDIS_PORT:-54379}"
 export LOCALPLUS_PROMETHEUS_PORT="${LOCALPLUS_DEV_PROMETHEUS_PORT:-54090}"
 export LOCALPLUS_KAFKA_PORT="${LOCALPLUS_DEV_KAFKA_PORT:-54092}"
+export LOCALPLUS_KUBE_PORT="${LOCALPLUS_DEV_KUBE_PORT:-54601}"
+export LOCALPLUS_KUBE_TOKEN=local-plus-dev-token
 export LOCALPLUS_PG_PASSWORD=localplus-dev
 LOG="$LOCALPLUS_SERVICES_DIR.log"
 
@@ -86,6 +92,14 @@ start_redis() {
   ready "Redis :$LOCALPLUS_REDIS_PORT with demo dead letters from real Dramatiq actors (Dead letters)"
 }
 
+start_kube() {
+  if ! step "the Kubernetes API" bash scripts/services.sh start-one kube; then
+    say "  → the Kubernetes and Kyverno tabs say the cluster 'local' cannot be reached."
+    return 1
+  fi
+  ready "Kubernetes API :$LOCALPLUS_KUBE_PORT, cluster 'local' with the seed's workloads and their Kyverno reports (Kubernetes, Kyverno)"
+}
+
 start_prometheus() {
   # The SLI metrics' recent history goes into its data folder before it starts.
   local prometheus_env=(LOCALPLUS_PROMETHEUS_URL="http://127.0.0.1:$LOCALPLUS_PROMETHEUS_PORT"
@@ -109,15 +123,16 @@ start() {
   : >"$LOG"
   bash scripts/services.sh stop >/dev/null 2>&1
   mkdir -p "$LOCALPLUS_SERVICES_DIR"
-  # Debian's packages once, before the four start side by side (apt-get
+  # Debian's packages once, before the services start side by side (apt-get
   # takes a lock); a failure here is reported per service below.
   step "installing Debian's packages" bash scripts/services.sh install
   bash scripts/services.sh write-env >/dev/null 2>&1
-  # All four at once: each is ready as soon as its own data is.
+  # All at once: each is ready as soon as its own data is.
   start_postgres &
   start_kafka &
   start_redis &
   start_prometheus &
+  start_kube &
   wait
   bash scripts/services.sh write-env >/dev/null 2>&1
   say "log: $LOG; stop with Ctrl-C (or bash scripts/dev-services.sh stop)"

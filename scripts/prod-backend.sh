@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the production build of the backend laid out as in the Docker image
 # (packages/backend/Dockerfile): the backend bundle with app-config*.yaml,
-# catalog/, templates/ and docs/ beside it. Its npm dependencies resolve from
+# catalog/, templates/, docs/ and policies/ beside it. Its npm dependencies resolve from
 # this repository's node_modules instead of a production-only install.
 #
 #   scripts/prod-backend.sh [--config extra.yaml ...]
@@ -24,7 +24,7 @@ for pkg in "$dir"/packages/* "$dir"/plugins/*; do
   name="$(node -p "require('$pkg/package.json').name")"
   ln -s "$pkg" "$dir/node_modules/$name"
 done
-for f in app-config.yaml app-config.production.yaml catalog-info.yaml mkdocs.yml catalog docs templates; do
+for f in app-config.yaml app-config.production.yaml catalog-info.yaml mkdocs.yml catalog docs templates policies; do
   [ -e "$f" ] && cp -r "$f" "$dir/"
 done
 

@@ -2,14 +2,18 @@
 # Real services for the tests, from Debian's packages, on loopback only.
 #
 #   scripts/services.sh install [pkg:cmd ...]   apt-get install whatever is missing
-#   scripts/services.sh start     install, then start PostgreSQL, Redis, Prometheus and
-#                                 Kafka with private data folders and ports; wait until ready
-#   scripts/services.sh start-one postgres|redis|prometheus|kafka   one of them
+#   scripts/services.sh start     install, then start PostgreSQL, Redis, Prometheus,
+#                                 Kafka and the local Kubernetes API with private data
+#                                 folders and ports; wait until ready
+#   scripts/services.sh start-one postgres|redis|prometheus|kafka|kube   one of them
 #   scripts/services.sh stop      stop them and remove their data
 #   scripts/services.sh env       print the variables that point tests at them
 #
 # Kafka is a single-node Apache Kafka broker in KRaft mode, from the broker's
 # jars resolved with Maven into .tools/kafka/ (scripts/kafka.sh).
+# The Kubernetes API is a read-only fake that speaks the real wire format, with
+# the `local` cluster's fixtures (scripts/local-kube-api): no real API server
+# can run on these machines.
 # Chromium is a program, not a daemon: `start` checks that it runs. (mkdocs
 # comes from PyPI: scripts/python-tools.sh.)
 # After `start`, `source "$LOCALPLUS_SERVICES_DIR/env"` gives the connection settings.
@@ -21,6 +25,8 @@ PG_PORT="${LOCALPLUS_PG_PORT:-55432}"
 REDIS_PORT="${LOCALPLUS_REDIS_PORT:-56379}"
 PROM_PORT="${LOCALPLUS_PROMETHEUS_PORT:-59090}"
 KAFKA_PORT="${LOCALPLUS_KAFKA_PORT:-59092}"
+KUBE_PORT="${LOCALPLUS_KUBE_PORT:-59601}"
+KUBE_TOKEN="${LOCALPLUS_KUBE_TOKEN:-local-plus-test-token}"
 PG_PASSWORD="${LOCALPLUS_PG_PASSWORD:-localplus-test}"
 
 log() { echo "services: $*" >&2; }
@@ -134,6 +140,21 @@ start_kafka() {
   bash "$REPO_ROOT/scripts/kafka.sh" start "$SERVICES_DIR/kafka" "$KAFKA_PORT"
 }
 
+start_kube() {
+  local dir="$SERVICES_DIR/kube"
+  mkdir -p "$dir"
+  # Node 22 (scripts/env.sh) when the caller did not already put it on PATH.
+  node -e 'process.exit(+process.versions.node.split(".")[0] >= 22 ? 0 : 1)' 2>/dev/null \
+    || source "$REPO_ROOT/scripts/env.sh"
+  nohup node "$REPO_ROOT/scripts/local-kube-api/server.cjs" --port "$KUBE_PORT" --name local \
+    --fixtures "$REPO_ROOT/scripts/local-kube-api/fixtures/local" \
+    --policies "$REPO_ROOT/policies/kyverno" --token "$KUBE_TOKEN" >"$dir/kube.log" 2>&1 &
+  echo $! > "$dir/kube.pid"
+  wait_for "the Kubernetes API" 60 curl -fsS -H "Authorization: Bearer $KUBE_TOKEN" \
+    "http://127.0.0.1:$KUBE_PORT/readyz"
+  log "Kubernetes API (cluster 'local', read-only) ready on 127.0.0.1:$KUBE_PORT"
+}
+
 check_programs() {
   chromium --headless --no-sandbox --disable-gpu --version >/dev/null 2>&1 \
     || /usr/bin/chromium --version >/dev/null || { log "chromium does not run"; return 1; }
@@ -152,6 +173,8 @@ export LOCALPLUS_PROMETHEUS_URL=http://127.0.0.1:$PROM_PORT
 export LOCALPLUS_PROMETHEUS_RULES_DIR='$SERVICES_DIR/prometheus/rules'
 export LOCALPLUS_CHROMIUM=/usr/bin/chromium
 export LOCALPLUS_KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+export LOCALPLUS_KUBE_URL=http://127.0.0.1:$KUBE_PORT
+export LOCALPLUS_KUBE_TOKEN='$KUBE_TOKEN'
 ENV
 }
 
@@ -168,6 +191,9 @@ stop() {
     kill "$(cat "$SERVICES_DIR/prometheus/prometheus.pid")" 2>/dev/null || true
   fi
   bash "$REPO_ROOT/scripts/kafka.sh" stop "$SERVICES_DIR/kafka" 2>/dev/null || true
+  if [ -f "$SERVICES_DIR/kube/kube.pid" ]; then
+    kill "$(cat "$SERVICES_DIR/kube/kube.pid")" 2>/dev/null || true
+  fi
   sleep 0.5
   rm -rf "$SERVICES_DIR"
   log "stopped"
@@ -183,6 +209,7 @@ case "${1:-}" in
     start_redis
     start_prometheus
     start_kafka
+    start_kube
     check_programs
     write_env
     ;;
@@ -195,7 +222,8 @@ case "${1:-}" in
       redis) install redis-server:redis-server redis-tools:redis-cli && start_redis ;;
       prometheus) install prometheus:prometheus curl:curl && start_prometheus ;;
       kafka) install default-jre-headless:java maven:mvn && start_kafka ;;
-      *) echo "usage: $0 start-one postgres|redis|prometheus|kafka" >&2; exit 2 ;;
+      kube) install curl:curl && start_kube ;;
+      *) echo "usage: $0 start-one postgres|redis|prometheus|kafka|kube" >&2; exit 2 ;;
     esac
     ;;
   write-env) mkdir -p "$SERVICES_DIR"; write_env ;;

@@ -47,6 +47,12 @@ export const A11Y_SCOPES = {
   columnsCard: '[data-testid="columns-card"]',
   /** The Topic card of a Kafka topic. */
   topicCard: '[data-testid="topic-card"]',
+  /** The compliance page's content (plugins/kyverno). */
+  compliancePage: '[data-testid="compliance-page"]',
+  /** The Policy reports card on an entity's overview. */
+  kyvernoCard: '[data-testid="kyverno-card"]',
+  /** The Policies tab of an entity. */
+  kyvernoTab: '[data-testid="kyverno-tab"]',
   /** The golden-path form's name field (packages/app/src/modules/goldenPath). */
   serviceNamePicker: '[data-testid="service-name-picker"]',
 } as const;

@@ -32,7 +32,7 @@ function startWithout(variable: string) {
 
 test.describe('production backend start-up', () => {
   test('stops with a message naming a missing config key', async () => {
-    const { code, output } = await startWithout('K8S_CLUSTER_URL');
+    const { code, output } = await startWithout('LOCALPLUS_KUBE_URL');
     expect(code).not.toBe(0);
     expect(output).toContain(
       "Missing required config value at 'kubernetes.clusterLocatorMethods[0].clusters[0].url'",

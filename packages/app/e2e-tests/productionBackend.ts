@@ -32,11 +32,12 @@ export const backendEnv: Record<string, string> = {
   AUTH_GITHUB_CLIENT_ID: 'e2e-client-id',
   AUTH_GITHUB_CLIENT_SECRET: 'e2e-client-secret',
   GITHUB_TOKEN: 'e2e-github-token',
-  K8S_CLUSTER_NAME: 'e2e',
-  K8S_CLUSTER_URL: 'https://127.0.0.1:6443',
-  K8S_SERVICE_ACCOUNT_TOKEN: 'e2e-token',
-  // Any base64 will do: no test talks to this cluster.
-  K8S_CLUSTER_CA_DATA: Buffer.from('e2e').toString('base64'),
+  // The cluster `local` of the test services (app-config.e2e.yaml replaces
+  // production's EKS clusters with it).
+  LOCALPLUS_KUBE_URL:
+    process.env.LOCALPLUS_KUBE_URL ?? 'http://127.0.0.1:59601',
+  LOCALPLUS_KUBE_TOKEN:
+    process.env.LOCALPLUS_KUBE_TOKEN ?? 'local-plus-test-token',
   PROMETHEUS_URL:
     process.env.LOCALPLUS_PROMETHEUS_URL ?? 'http://127.0.0.1:59090',
   POSTGRES_HOST: process.env.LOCALPLUS_PG_HOST ?? '127.0.0.1',

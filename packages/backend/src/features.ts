@@ -28,6 +28,7 @@ import userSettingsPlugin from '@backstage/plugin-user-settings-backend';
 import dataOwnershipModule from '@internal/plugin-catalog-backend-module-data-ownership';
 import localFilesModule from '@internal/plugin-catalog-backend-module-local-files';
 import dlqPlugin from '@internal/plugin-dlq-backend';
+import kyvernoPlugin from '@internal/plugin-kyverno-backend';
 import rolesModule from '@internal/plugin-permission-backend-module-roles';
 import runbooksPlugin from '@internal/plugin-runbooks-backend';
 import goldenPathModule from '@internal/plugin-scaffolder-backend-module-golden-path';
@@ -66,11 +67,13 @@ export const scaffolderFeatures: BackendFeature[] = [
   scaffolderNotificationsModule,
 ];
 
-/** The Local-Plus plugins: runbooks and on-call, SLOs, dead letters. */
+/** The Local-Plus plugins: runbooks and on-call, SLOs, dead letters,
+ * Kyverno policy reports. */
 export const localPlusFeatures: BackendFeature[] = [
   runbooksPlugin,
   sloPlugin,
   dlqPlugin,
+  kyvernoPlugin,
 ];
 
 export const portalFeatures: BackendFeature[] = [

@@ -143,6 +143,14 @@ export async function startPortalBackend(options: {
                 : location;
             }) ?? [],
         },
+        kyverno: {
+          policies: {
+            directory: fromBackend(
+              loaded.getOptionalString('kyverno.policies.directory') ??
+                '../../policies/kyverno',
+            ),
+          },
+        },
         dataOwnership: {
           declared: {
             tables: (

@@ -115,6 +115,42 @@ export const PERMISSION_MATRIX: MatrixRow[] = [
     answers: [401, 403, 403, 'ok', 403, 'ok'],
     why: 'discarding loses a task: on-call and admins only',
   },
+  // --- kyverno: policy reports (kyverno.reports.read, every role; export:
+  // compliance reviewers and admins) ---
+  {
+    route: 'GET /api/kyverno/entities/:kind/:namespace/:name/results',
+    request: {
+      path: '/api/kyverno/entities/component/default/svc-ledger/results',
+    },
+    answers: READ,
+    why: "a service's policy tab: owners, on-call and reviewers",
+  },
+  {
+    route: 'GET /api/kyverno/compliance',
+    request: { path: '/api/kyverno/compliance?standard=PCI-DSS' },
+    answers: READ,
+    why: 'the compliance page, platform-wide',
+  },
+  {
+    route: 'GET /api/kyverno/trend',
+    request: { path: '/api/kyverno/trend' },
+    answers: READ,
+    why: 'the trend chart of the compliance page',
+  },
+  {
+    route: 'GET /api/kyverno/snapshots',
+    request: { path: '/api/kyverno/snapshots' },
+    answers: READ,
+    why: 'which snapshots can be exported',
+  },
+  {
+    route: 'GET /api/kyverno/export',
+    request: {
+      path: '/api/kyverno/export?format=csv&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z',
+    },
+    answers: [401, 403, 403, 403, 'ok', 'ok'],
+    why: 'evidence leaves the portal as a file: reviewers and admins only, audited',
+  },
   // --- upstream routes behind our features ---
   {
     route: 'POST /api/catalog/locations',
@@ -150,4 +186,4 @@ export const PERMISSION_MATRIX: MatrixRow[] = [
 ];
 
 /** The plugins whose every route must be in the table. */
-export const LOCAL_PLUS_PLUGINS = ['slo', 'runbooks', 'dlq'];
+export const LOCAL_PLUS_PLUGINS = ['slo', 'runbooks', 'dlq', 'kyverno'];

@@ -47,7 +47,11 @@ export const ROLE_GRANTS: Record<Role, Grant> = {
       'dlq.*',
     ],
   },
-  'compliance-reviewer': { read: true },
+  'compliance-reviewer': {
+    read: true,
+    // Evidence files of the Kyverno policy reports (audited).
+    allow: ['kyverno.evidence.export'],
+  },
 };
 
 /** Is `permissionName` (with its action) granted by `grant`? */

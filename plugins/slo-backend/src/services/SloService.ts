@@ -179,10 +179,14 @@ function mergeSources<T extends { service: string; slo: string }>(
   recorded: PromiseSettledResult<Answer<T>>,
   reporter: SourceErrors,
 ): Answer<T> & { problems: SloSpecProblem[] } {
-  if (
-    recorded.status === 'rejected' &&
-    (specs.status === 'rejected' || items.length === 0)
-  ) {
+  // The specs gave nothing either: refused, none declared, or every query
+  // of theirs failed (the evaluator reports those rather than rejecting,
+  // depending on which request timed out first).
+  const specsGaveNothing =
+    specs.status === 'rejected' ||
+    items.length === 0 ||
+    (specs.value.results.length === 0 && specs.value.errors.length > 0);
+  if (recorded.status === 'rejected' && specsGaveNothing) {
     throw recorded.reason;
   }
   const declared = new Set(items.map(i => keyOf(i.slo)));

@@ -31,8 +31,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   });
   return {
     url: databaseUrl(serverUrl, name),
-    drop: () => admin(serverUrl, client => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(() => {})),
+    drop: () => admin(serverUrl, client => dropDatabase(client, name)),
   };
+}
+
+/**
+ * Drops a test database once the sessions of pools that were just ended have
+ * left it. FORCE alone would terminate a session still closing, and the
+ * pg client would raise that as an unhandled error in the test run.
+ */
+export async function dropDatabase(client: pg.Client, name: string): Promise<void> {
+  for (let waited = 0; waited < 5000; waited += 50) {
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+    if (Number(rows[0].n) === 0) break;
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 }
 
 /** Runs `work` on a connection of its own to `url` (DDL, roles, clean-up). */

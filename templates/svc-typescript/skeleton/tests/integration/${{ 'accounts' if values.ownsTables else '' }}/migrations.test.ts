@@ -7,6 +7,7 @@ import { SERVICE } from '../../../src/app/config';
 import { SCHEMA } from '../../../src/app/infrastructure/postgres/sql';
 import { loadMigrations, migrate, MIGRATIONS_DIR } from '../../../src/app/infrastructure/postgres/migrator';
 import { createPool, type Pool } from '../../../src/app/infrastructure/postgres/pool';
+import { admin as adminClient, dropDatabase } from '../../support/databases';
 import { databaseUrl, requireEnv } from '../../support/env';
 
 /** The migrator against an empty database of its own. */
@@ -32,7 +33,7 @@ describe('migrations', () => {
 
   afterAll(async () => {
     await pool?.end();
-    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await adminClient(serverUrl, client => dropDatabase(client, name));
   });
 
   it('applies every migration once, even when started twice at the same time', async () => {

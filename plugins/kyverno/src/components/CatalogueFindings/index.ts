@@ -1,0 +1,1 @@
+export { CatalogueFindings } from './CatalogueFindings';

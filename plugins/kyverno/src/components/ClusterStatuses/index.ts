@@ -1,0 +1,1 @@
+export { ClusterStatuses, staleNote } from './ClusterStatuses';

@@ -1,0 +1,1 @@
+export { ControlsTable } from './ControlsTable';

@@ -1,0 +1,1 @@
+export { OutcomeCountsTable, SeverityCountsTable } from './Counts';

@@ -1,0 +1,1 @@
+export { EntityPolicyContent } from './EntityPolicyContent';

@@ -1,0 +1,1 @@
+export { ExceptedResults } from './ExceptedResults';

@@ -1,0 +1,2 @@
+export { GroupCounts } from './GroupCounts';
+export type { Grouping } from './GroupCounts';

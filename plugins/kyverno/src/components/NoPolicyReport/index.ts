@@ -1,0 +1,1 @@
+export { hasNoResults, NoPolicyReport } from './NoPolicyReport';

@@ -1,0 +1,1 @@
+export { ControlChips, OpenFor, PolicyGroups } from './PolicyGroups';

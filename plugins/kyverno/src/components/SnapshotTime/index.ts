@@ -1,0 +1,1 @@
+export { SnapshotTime } from './SnapshotTime';

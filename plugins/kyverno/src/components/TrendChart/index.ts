@@ -1,0 +1,1 @@
+export { summarize, TrendChart } from './TrendChart';
