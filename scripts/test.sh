@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `make test`: every test of the portal, on a fresh machine.
 #   type-check · lint · unit and integration tests (real PostgreSQL, Redis,
-#   Prometheus) · production build · end-to-end tests in Debian's Chromium
-#   against the built backend on PostgreSQL · the first-run journey against
-#   make start's development portal and its dev services.
+#   Prometheus) · every benchmark in short mode · production build ·
+#   end-to-end tests in Debian's Chromium against the built backend on
+#   PostgreSQL · the first-run journey against make start's development
+#   portal and its dev services.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$REPO_ROOT"
@@ -40,6 +41,8 @@ step "type-check (tsc)" yarn tsc
 step "lint" yarn lint:all
 step "docs (mkdocs --strict)" bash scripts/docs-check.sh
 step "unit + integration tests" env CI=true yarn test
+# Every benchmark at tiny sizes: one a change broke fails here.
+step "benchmarks (short)" bash scripts/bench-short.sh
 step "production build" yarn build:all
 # The database the e2e backend reads tables from (data-ownership provider).
 step "e2e data-ownership database" bash scripts/e2e-data-ownership-db.sh

@@ -11,11 +11,11 @@ import { backendLog } from './productionBackend';
 
 test.describe('the Local-Plus catalog', () => {
   test.beforeAll(async ({ request }) => {
-    await waitForEntity(
-      request,
-      await guestToken(request),
-      'component:default/svc-ledger',
-    );
+    const token = await guestToken(request);
+    await waitForEntity(request, token, 'component:default/svc-ledger');
+    // Tables come from the data-ownership provider, a little after the
+    // catalog files: svc-ledger's page shows this one among its resources.
+    await waitForEntity(request, token, 'resource:default/ledger-transactions');
   });
 
   test('a developer finds svc-ledger and sees its owner, system, APIs and dependencies', async ({

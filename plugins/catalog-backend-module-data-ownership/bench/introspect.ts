@@ -9,6 +9,7 @@
  *
  * Needs LOCALPLUS_PG_* (scripts/services.sh) and psql on PATH.
  * BENCH_DATA_TABLES (5000), BENCH_DATA_RUNS (3), BENCH_DATA_KEEP_DB=1 to keep the database.
+ * BENCH_SHORT=1: 50 tables, 2 runs, its own database (make test: fails on any error).
  */
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
@@ -26,10 +27,11 @@ import {
 import { COLUMNS_SQL, TABLES_SQL } from '../src/postgres/queries';
 import { DataOwnershipEntityProvider } from '../src/provider/DataOwnershipEntityProvider';
 
-const TABLES = Number(process.env.BENCH_DATA_TABLES ?? 5000);
-const RUNS = Number(process.env.BENCH_DATA_RUNS ?? 3);
+const SHORT = Boolean(process.env.BENCH_SHORT);
+const TABLES = Number(process.env.BENCH_DATA_TABLES ?? (SHORT ? 50 : 5000));
+const RUNS = Number(process.env.BENCH_DATA_RUNS ?? (SHORT ? 2 : 3));
 const SCHEMAS = 10;
-const DB = 'dataownership_bench';
+const DB = SHORT ? 'dataownership_bench_short' : 'dataownership_bench';
 const server = {
   host: process.env.LOCALPLUS_PG_HOST ?? '127.0.0.1',
   port: Number(process.env.LOCALPLUS_PG_PORT ?? 5432),
@@ -189,6 +191,9 @@ async function providerRun(sampleRows: number) {
   const result = await provider.refresh();
   const totalMs = performance.now() - t0;
   if (!result.applied) throw new Error('the provider applied nothing');
+  if (result.entities.length < TABLES) {
+    throw new Error(`${result.entities.length} entities of ${TABLES} tables`);
+  }
   return {
     totalMs,
     introspectMs,

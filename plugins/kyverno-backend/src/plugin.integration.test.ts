@@ -103,6 +103,36 @@ const scheduler = createServiceFactory({
     } as unknown as SchedulerService),
 });
 
+/** RFC 4180: quoted fields, "" for a quote, line breaks inside quotes. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += ch;
+  }
+  if (field || row.length) rows.push([...row, field]);
+  return rows;
+}
+
 describe('kyverno plugin, against local Kubernetes APIs', () => {
   let clusters: LocalKubeApi[];
   let backend: TestBackend;
@@ -334,11 +364,10 @@ describe('kyverno plugin, against local Kubernetes APIs', () => {
     expect(res.headers['content-disposition']).toBe(
       `attachment; filename="kyverno-evidence-snapshot-${snapshot.id}.csv"`,
     );
-    const [header, ...lines] = res.text.trim().split('\r\n');
-    expect(header).toBe(EXPORT_COLUMNS.join(','));
-    expect(lines).toHaveLength(4);
-    const cells = (line: string) => JSON.parse(`[${line}]`) as string[];
-    const deployment = lines.map(cells).find(c => c[10] === 'Deployment')!;
+    const [header, ...rows] = parseCsv(res.text);
+    expect(header).toEqual([...EXPORT_COLUMNS]);
+    expect(rows).toHaveLength(4);
+    const deployment = rows.find(c => c[10] === 'Deployment')!;
     const row = Object.fromEntries(
       EXPORT_COLUMNS.map((c, i) => [c, deployment[i]]),
     );
@@ -361,6 +390,15 @@ describe('kyverno plugin, against local Kubernetes APIs', () => {
       /^wgpolicyk8s\.io\/v1alpha2\/PolicyReport\/svc-ledger\//,
     );
     expect(row.policy_digest).toMatch(/^[0-9a-f]{64}$/);
+
+    // Quotes in a message survive the CSV quoting, byte for byte.
+    const warn = await request(backend.server)
+      .get(
+        `/api/kyverno/export?format=csv&snapshot=${snapshot.id}&policy=disallow-latest-tag&outcome=warn&cluster=local`,
+      )
+      .set('Authorization', as(RITA));
+    const [, warnRow] = parseCsv(warn.text);
+    expect(warnRow[13]).toMatch(/other than "latest"/);
 
     const json = await request(backend.server)
       .get(path.replace('format=csv', 'format=json'))

@@ -17,7 +17,8 @@
  * backend's p50/p95 over BENCH_SLO_RUNS requests (the router in-process,
  * over HTTP, with the catalog in memory), and beside them the p50/p95 of
  * the very same PromQL requests sent straight to Prometheus with fetch.
- * Figures, not a pass/fail test.
+ * Figures, not a pass/fail test. BENCH_SHORT=1: 5 services, 2 runs, rules
+ * evaluated every second (make test: fails on any error).
  */
 import {
   CacheService,
@@ -43,9 +44,10 @@ import { SloService } from '../src/services/SloService';
 import { SpecEvaluator } from '../src/services/SpecEvaluator';
 import { SloSpecLoader } from '../src/services/specs/SloSpecLoader';
 
-const SERVICES = Number(process.env.BENCH_SLO_SERVICES ?? 200);
-const RUNS = Number(process.env.BENCH_SLO_RUNS ?? 50);
-const WARMUP = 5;
+const SHORT = Boolean(process.env.BENCH_SHORT);
+const SERVICES = Number(process.env.BENCH_SLO_SERVICES ?? (SHORT ? 5 : 200));
+const RUNS = Number(process.env.BENCH_SLO_RUNS ?? (SHORT ? 2 : 50));
+const WARMUP = SHORT ? 1 : 5;
 const PORT = Number(process.env.BENCH_SLO_PROMETHEUS_PORT ?? 59194);
 const PROMETHEUS = `http://127.0.0.1:${PORT}`;
 
@@ -218,7 +220,9 @@ async function main() {
     // Prometheus busy evaluating Sloth's 3,000 rules while it is measured.
     fs.writeFileSync(
       path.join(dir, 'prometheus.yml'),
-      `global: { evaluation_interval: 5s }\nrule_files: ${JSON.stringify([
+      `global: { evaluation_interval: ${
+        SHORT ? '1s' : '5s'
+      } }\nrule_files: ${JSON.stringify([
         path.join(dir, 'counters.yml'),
         slothRules(dir),
       ])}\n`,
@@ -321,6 +325,9 @@ async function main() {
       for (let i = 0; i < RUNS; i++) {
         last = await board();
         backend.push(last.ms);
+      }
+      if (last.body.slos.length !== SERVICES) {
+        throw new Error(`${label}: ${last.body.slos.length} SLOs on the board`);
       }
       // The same PromQL requests, straight to Prometheus, sent at once as
       // the backend sends them.

@@ -110,6 +110,7 @@ describe('the home page', () => {
         .getAllByRole('link')
         .map(l => [l.textContent, l.getAttribute('href')]),
     ).toEqual([
+      ['Policy reports by control', '/compliance'],
       ['Compliance evidence', '/docs/default/component/docs/compliance/'],
       [
         'GDPR data retention policy',

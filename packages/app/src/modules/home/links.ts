@@ -11,6 +11,7 @@ export const LINKS = {
   onCall: '/on-call',
   /** Tables, topics and their owners, for compliance reviewers. */
   dataOwnership: '/data-ownership',
+  policyReports: '/compliance',
   /** TechDocs of the `docs` component: docs/compliance/ (mkdocs.yml). */
   compliance: {
     index: `${complianceDocs}/`,

@@ -194,17 +194,14 @@ describe('CompliancePage', () => {
     const findings = rows('Policy findings');
     expect(findings).toHaveLength(4);
     expect(findings[0]).toEqual([
-      'require-run-as-non-root',
-      'run-as-non-rootRunning as root is not allowed: set runAsNonRoot to true',
-      'fail',
-      'critical',
-      'Deployment svc-ledger/svc-ledger-api',
-      'prod-eu',
+      'require-run-as-non-root · run-as-non-rootRunning as root is not allowed: set runAsNonRoot to true',
+      'failcritical',
+      'Deployment svc-ledger/svc-ledger-apicluster prod-eu',
       'svc-ledger',
       'PCI-DSS:2.2.5SOC2:CC6.8',
       'open for 12 days',
     ]);
-    expect(findings[3][1]).toContain(
+    expect(findings[3][0]).toContain(
       'Exception svc-ledger/allow-debug-sidecar',
     );
     const table = screen.getByRole('table', { name: 'Policy findings' });

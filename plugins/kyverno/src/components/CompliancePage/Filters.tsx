@@ -34,7 +34,13 @@ export function Filters(props: {
   const options = report?.options;
   const standards = (report?.standards ?? []).map(s => ({
     value: s.id,
-    label: s.title && s.title !== s.id ? `${s.id} (${s.title})` : s.id,
+    // "GDPR (Regulation ...)" already names its id: no "GDPR (GDPR ...)".
+    label:
+      !s.title || s.title === s.id
+        ? s.id
+        : s.title.startsWith(s.id)
+        ? s.title
+        : `${s.id} (${s.title})`,
   }));
   const set = (key: keyof ComplianceFilter) => (v?: string) =>
     onChange({ [key]: v });

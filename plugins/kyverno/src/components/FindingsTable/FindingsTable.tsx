@@ -21,6 +21,10 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(0.5),
   },
   lines: { '& > * + *': { marginTop: theme.spacing(0.5) } },
+  // The message is the longest cell: it gets the room, not the chips.
+  finding: { minWidth: 360, maxWidth: 560, wordBreak: 'break-word' },
+  resource: { minWidth: 180, wordBreak: 'break-word' },
+  controls: { minWidth: 200 },
 }));
 
 const keyOf = (f: PolicyFinding) =>
@@ -45,12 +49,9 @@ export function FindingsTable({ findings }: { findings: PolicyFinding[] }) {
       <Table size="small" aria-label="Policy findings">
         <TableHead>
           <TableRow className={classes.head}>
-            <TableCell>Policy</TableCell>
-            <TableCell>Rule and message</TableCell>
+            <TableCell>Finding</TableCell>
             <TableCell>Outcome</TableCell>
-            <TableCell>Severity</TableCell>
             <TableCell>Resource</TableCell>
-            <TableCell>Cluster</TableCell>
             <TableCell>Entities</TableCell>
             <TableCell>Controls</TableCell>
             <TableCell>Open</TableCell>
@@ -59,9 +60,10 @@ export function FindingsTable({ findings }: { findings: PolicyFinding[] }) {
         <TableBody>
           {findings.map(f => (
             <TableRow key={keyOf(f)}>
-              <TableCell>{f.policy}</TableCell>
-              <TableCell>
-                <div>{f.rule}</div>
+              <TableCell className={classes.finding}>
+                <Typography variant="body2">
+                  <strong>{f.policy}</strong> · {f.rule}
+                </Typography>
                 {f.message && (
                   <Typography variant="body2" color="textSecondary">
                     {f.message}
@@ -74,14 +76,17 @@ export function FindingsTable({ findings }: { findings: PolicyFinding[] }) {
                 )}
               </TableCell>
               <TableCell>
-                <OutcomeChip outcome={f.outcome} />
+                <div className={classes.chips}>
+                  <OutcomeChip outcome={f.outcome} />
+                  <SeverityChip severity={f.severity} />
+                </div>
               </TableCell>
-              <TableCell>
-                <SeverityChip severity={f.severity} />
-                {!f.severity && '—'}
+              <TableCell className={classes.resource}>
+                <div>{resourceLabel(f.resource)}</div>
+                <Typography variant="body2" color="textSecondary">
+                  cluster {f.cluster}
+                </Typography>
               </TableCell>
-              <TableCell>{resourceLabel(f.resource)}</TableCell>
-              <TableCell className={classes.nowrap}>{f.cluster}</TableCell>
               <TableCell>
                 <div className={classes.lines}>
                   {f.entityRefs.length
@@ -93,7 +98,7 @@ export function FindingsTable({ findings }: { findings: PolicyFinding[] }) {
                     : '—'}
                 </div>
               </TableCell>
-              <TableCell>
+              <TableCell className={classes.controls}>
                 <div className={classes.chips}>
                   <ControlChips controls={f.controls} />
                 </div>

@@ -7,6 +7,11 @@ import { cardTitleProps } from './states';
 
 const SHORTCUTS = [
   {
+    title: 'Policy reports by control',
+    detail: 'What the clusters report, by standard and control; evidence export',
+    to: LINKS.policyReports,
+  },
+  {
     title: 'Compliance evidence',
     detail: 'GDPR, PCI-DSS and SOC2 controls, their policies and tests',
     to: LINKS.compliance.index,

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Every benchmark file of scripts/bench.sh in short mode (BENCH_SHORT=1: tiny
+# sizes, 2 runs), so make test notices one that a change broke: each prints
+# its figures, and one that fails fails this script (after the others ran).
+# Needs the test services (scripts/services.sh start) for data ownership.
+# Not here, as they need what make test builds later or take minutes:
+#   - frontend bundle and backend start-up figures (the production build);
+#   - scripts/bench-start.sh (two portal starts, minutes; BENCH_SHORT=1 too);
+#   - scripts/bench-golden-path.sh (npm install and the generated repository's
+#     own tests, about 45 s; BENCH_SHORT=1 too).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$REPO_ROOT"
+export BENCH_SHORT=1
+
+services_env="${LOCALPLUS_SERVICES_DIR:-$REPO_ROOT/.tmp/services}/env"
+if [ -z "${LOCALPLUS_PG_HOST:-}" ] && [ -f "$services_env" ]; then
+  # shellcheck disable=SC1090
+  source "$services_env"
+fi
+
+declare -a failed=() timings=()
+# bench <name> <file> [what is missing, if anything]
+bench() {
+  local name="$1" file="$2" missing="${3:-}" start=$SECONDS
+  echo; echo "== $name ($file, short)"
+  if [ -n "$missing" ]; then
+    echo "skipped: $missing"
+    # make test runs with every service: missing there is a failure.
+    [ -z "${LOCALPLUS_REQUIRE_SERVICES:-}" ] || failed+=("$name ($missing)")
+    return 0
+  fi
+  if node --expose-gc --require @backstage/cli/config/nodeTransform.cjs "$file"; then
+    timings+=("$(printf '%-16s %4ss' "$name" $((SECONDS - start)))")
+  else
+    failed+=("$name")
+  fi
+}
+
+bench "data ownership" plugins/catalog-backend-module-data-ownership/bench/introspect.ts \
+  "$([ -n "${LOCALPLUS_PG_HOST:-}" ] || echo 'no test PostgreSQL (scripts/services.sh start)')$(
+    command -v psql >/dev/null || echo ' psql is not installed')"
+bench "SLO board" plugins/slo-backend/bench/board.ts \
+  "$(command -v prometheus >/dev/null || echo "Debian's prometheus is not installed")"
+bench "dead letters" plugins/dlq-backend/bench/list.ts \
+  "$(command -v redis-server >/dev/null || echo "Debian's redis-server is not installed")"
+bench "Kyverno reports" plugins/kyverno-backend/bench/reports.ts
+
+echo
+printf '%s\n' "${timings[@]}"
+if [ ${#failed[@]} -gt 0 ]; then
+  printf 'benchmark failed: %s\n' "${failed[@]}" >&2
+  exit 1
+fi
