@@ -114,14 +114,31 @@ export class ReportService {
     };
   }
 
+  /**
+   * The results of the snapshot every page reads, kept until a newer one:
+   * loading 30,000 rows took most of each request (bench/reports.ts).
+   */
+  private cached?: { id: number; results: Promise<StoredResult[]> };
+
   private async current(snapshotId?: number) {
     const { store } = this.options;
     const snapshot: StoredSnapshot | undefined =
       snapshotId === undefined
         ? await store.latest()
         : await store.snapshot(snapshotId);
-    const results = snapshot ? await store.resultsAt(snapshot.id) : [];
-    return { snapshot, results };
+    if (!snapshot) return { snapshot, results: [] as StoredResult[] };
+    if (snapshotId !== undefined && snapshotId !== this.cached?.id) {
+      return { snapshot, results: await store.resultsAt(snapshot.id) };
+    }
+    if (this.cached?.id !== snapshot.id) {
+      const results = store.resultsAt(snapshot.id);
+      this.cached = { id: snapshot.id, results };
+      // A failed load is not kept.
+      results.catch(() => {
+        if (this.cached?.results === results) this.cached = undefined;
+      });
+    }
+    return { snapshot, results: await this.cached.results };
   }
 
   async forEntity(entity: Entity): Promise<EntityPolicyReport> {

@@ -34,13 +34,7 @@ export function Filters(props: {
   const options = report?.options;
   const standards = (report?.standards ?? []).map(s => ({
     value: s.id,
-    // "GDPR (Regulation ...)" already names its id: no "GDPR (GDPR ...)".
-    label:
-      !s.title || s.title === s.id
-        ? s.id
-        : s.title.startsWith(s.id)
-        ? s.title
-        : `${s.id} (${s.title})`,
+    label: standardLabel(s),
   }));
   const set = (key: keyof ComplianceFilter) => (v?: string) =>
     onChange({ [key]: v });
@@ -164,4 +158,11 @@ export function Filters(props: {
       </Box>
     </Box>
   );
+}
+
+/** "PCI-DSS (PCI DSS v4.0.1)"; a title that starts with its id alone. */
+function standardLabel(s: { id: string; title?: string }): string {
+  if (!s.title || s.title === s.id) return s.id;
+  if (s.title.startsWith(s.id)) return s.title;
+  return `${s.id} (${s.title})`;
 }
