@@ -89,7 +89,8 @@ start_redis() {
     return 1
   fi
   step "the demo dead letters (Dramatiq)" dramatiq_demo "redis://127.0.0.1:$LOCALPLUS_REDIS_PORT/3" || return 1
-  ready "Redis :$LOCALPLUS_REDIS_PORT with demo dead letters from real Dramatiq actors (Dead letters)"
+  step "the demo dead letters (BullMQ)" node scripts/dev-bullmq-dead-letters.cjs "redis://127.0.0.1:$LOCALPLUS_REDIS_PORT/3" || return 1
+  ready "Redis :$LOCALPLUS_REDIS_PORT with demo dead letters from real Dramatiq actors and BullMQ jobs (Dead letters)"
 }
 
 start_kube() {
