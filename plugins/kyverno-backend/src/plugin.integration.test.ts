@@ -32,6 +32,8 @@ import {
   LocalKubeApi,
   POLICIES_DIR,
   startLocalCluster,
+  startLocalKubeApi,
+  TEST_TOKEN,
 } from './__testUtils__/localKubeApi';
 import kyvernoPlugin from './index';
 
@@ -155,9 +157,23 @@ describe('kyverno plugin, against local Kubernetes APIs', () => {
     const forbidden = await startLocalCluster({
       forbidden: ['policyreports', 'reports'],
     });
+    // Answers every request, but later than the plugin waits.
+    const slow = await startLocalCluster({ latencyMs: 2500 });
+    // One report that is not a report: skipped and named, the rest kept.
+    const malformed = await startLocalKubeApi({
+      token: TEST_TOKEN,
+      objects: [
+        {
+          apiVersion: 'wgpolicyk8s.io/v1alpha2',
+          kind: 'PolicyReport',
+          metadata: { name: 'broken', namespace: 'svc-ledger' },
+          results: 'not a list',
+        },
+      ],
+    });
     const down = await startLocalCluster();
     await down.close();
-    clusters = [local, wgOnly, forbidden];
+    clusters = [local, wgOnly, forbidden, slow, malformed];
     const cluster = (name: string, api: LocalKubeApi) => ({
       name,
       url: api.url,
@@ -182,6 +198,8 @@ describe('kyverno plugin, against local Kubernetes APIs', () => {
                     cluster('wg-only', wgOnly),
                     cluster('forbidden', forbidden),
                     cluster('down', down),
+                    cluster('slow', slow),
+                    cluster('malformed', malformed),
                   ],
                 },
               ],
@@ -190,7 +208,7 @@ describe('kyverno plugin, against local Kubernetes APIs', () => {
               policies: { directory: POLICIES_DIR },
               // 282 results in pages of 7: dozens of pages per kind.
               pageSize: 7,
-              requestTimeoutMs: 5000,
+              requestTimeoutMs: 2000,
               schedule: { frequencyMinutes: 60, initialDelaySeconds: 0 },
             },
           },
@@ -222,7 +240,7 @@ describe('kyverno plugin, against local Kubernetes APIs', () => {
     await Promise.all(clusters.map(c => c.close()));
   });
 
-  it("reads every cluster's reports: both APIs, paged; one down and one forbidden give their own error only", async () => {
+  it("reads every cluster's reports: both APIs, paged; one down, one slow and one forbidden give their own error only, a malformed report is named and skipped", async () => {
     const [snapshot] = await snapshots();
     const byName = Object.fromEntries(
       snapshot.clusters.map(c => [c.cluster, c]),
@@ -246,6 +264,18 @@ describe('kyverno plugin, against local Kubernetes APIs', () => {
     expect(byName.forbidden.ok).toBe(false);
     expect(byName.forbidden.error).toMatch(
       /cluster 'forbidden' answered 403 Forbidden.*policyreports.*backstage-kyverno-reader\.yaml/,
+    );
+    expect(byName.slow).toMatchObject({ ok: false });
+    expect(byName.slow.error).toMatch(
+      /cluster 'slow' could not be reached: no answer within 2000 ms/,
+    );
+    expect(byName.malformed).toMatchObject({
+      ok: true,
+      reports: 1,
+      results: 0,
+    });
+    expect(byName.malformed.warnings.join('\n')).toMatch(
+      /policyreports svc-ledger\/broken on cluster 'malformed' skipped: results/,
     );
     expect(byName.down.ok).toBe(false);
     expect(byName.down.error).toMatch(/down/);
