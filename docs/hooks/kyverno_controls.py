@@ -2,7 +2,7 @@
 
 The single source is the repository: policies/kyverno/*.yaml (annotations
 local-plus.io/controls, local-plus.io/remediation-steps and Kyverno's own
-policies.kyverno.io/*) and policies/kyverno/controls.yaml. The page keeps its
+policies.kyverno.io/*) and policies/controls.yaml. The page keeps its
 hand-written text; what stands between the two marker comments is replaced at
 build time by the per-standard control tables and one section per policy,
 anchored by the policy's name. The checks are those of
@@ -33,7 +33,7 @@ log = logging.getLogger("mkdocs.hooks.kyverno_controls")
 
 PAGE = "compliance/kyverno-policies.md"
 POLICY_DIR = "policies/kyverno"
-CATALOGUE = "policies/kyverno/controls.yaml"
+CATALOGUE = "policies/controls.yaml"
 MARKER_START = "<!-- kyverno-controls:start -->"
 MARKER_END = "<!-- kyverno-controls:end -->"
 
@@ -148,7 +148,7 @@ def parse_control_list(value: str) -> list:
 
 def load_policies(root: Path) -> list:
     policies = []
-    files = sorted(p for p in (root / POLICY_DIR).glob("*.yaml") if p.name != Path(CATALOGUE).name)
+    files = sorted((root / POLICY_DIR).glob("*.yaml"))
     if not files:
         raise ControlsError(f"{POLICY_DIR}: no policy files found under {root}")
     for path in files:

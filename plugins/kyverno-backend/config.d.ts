@@ -7,10 +7,15 @@ export interface Config {
   kyverno?: {
     policies?: {
       /**
-       * The repository's ClusterPolicies and controls.yaml, relative to the
-       * backend's working directory (../../policies/kyverno).
+       * The repository's ClusterPolicies, relative to the backend's working
+       * directory (../../policies/kyverno).
        */
       directory?: string;
+      /**
+       * The controls they evidence (default: controls.yaml beside that
+       * directory, ../../policies/controls.yaml).
+       */
+      controls?: string;
     };
     schedule?: {
       /** Minutes between snapshots of the clusters' reports (60). */

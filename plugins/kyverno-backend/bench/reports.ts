@@ -321,7 +321,10 @@ async function main() {
       timeoutMs: 60_000,
     });
     const reader = new ClusterReader(client, PAGE_SIZE);
-    const policies = await PolicyCatalogue.load(POLICIES_DIR);
+    const policies = await PolicyCatalogue.load(
+      POLICIES_DIR,
+      `${POLICIES_DIR}/../controls.yaml`,
+    );
     const digestOf = (policy: string) => policies.policies.get(policy)?.digest;
     const names = (await client.clusters()).map(c => c.name).sort();
     if (names.join() !== CLUSTERS.join())

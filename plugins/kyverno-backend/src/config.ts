@@ -1,9 +1,12 @@
 import { RootConfigService } from '@backstage/backend-plugin-api';
+import path from 'node:path';
 import { z } from 'zod';
 
 export interface KyvernoConfig {
-  /** Directory of the ClusterPolicies and controls.yaml (policies/kyverno). */
+  /** Directory of the ClusterPolicies (policies/kyverno). */
   policiesDirectory: string;
+  /** The controls they evidence (policies/controls.yaml). */
+  controlsFile: string;
   /** How often the clusters' reports are snapshotted. */
   frequencyMinutes: number;
   /** Seconds after start-up before the first snapshot. */
@@ -30,6 +33,8 @@ const schema = z.strictObject({
   policies: z
     .strictObject({
       directory: z.string().min(1).default('../../policies/kyverno'),
+      // Default: controls.yaml beside the policies' directory.
+      controls: z.string().min(1).optional(),
     })
     .default({ directory: '../../policies/kyverno' }),
   schedule: z
@@ -87,6 +92,9 @@ export function readKyvernoConfig(config: RootConfigService): KyvernoConfig {
   const [namespace, name] = rest.split('/');
   return {
     policiesDirectory: d.policies.directory,
+    controlsFile:
+      d.policies.controls ??
+      path.join(path.dirname(d.policies.directory), 'controls.yaml'),
     frequencyMinutes: d.schedule.frequencyMinutes,
     initialDelaySeconds: d.schedule.initialDelaySeconds,
     retentionDays: d.history.retentionDays,

@@ -43,7 +43,10 @@ export const kyvernoPlugin = createBackendPlugin({
         const { config, logger } = deps;
         // Checked at start-up: a mistake names its key or file and stops the backend.
         const settings = readKyvernoConfig(config);
-        const policies = await PolicyCatalogue.load(settings.policiesDirectory);
+        const policies = await PolicyCatalogue.load(
+          settings.policiesDirectory,
+          settings.controlsFile,
+        );
         deps.permissionsRegistry.addPermissions(kyvernoPermissions);
         const store = await SnapshotStore.create(deps.database);
         const client = new KubernetesProxyClient({

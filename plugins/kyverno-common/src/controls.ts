@@ -13,7 +13,7 @@ export const CONTROLS_ANNOTATION = 'local-plus.io/controls';
 /** Optional: the policy's remediation page, relative to the docs site. */
 export const REMEDIATION_ANNOTATION = 'local-plus.io/remediation';
 
-/** policies/kyverno/controls.yaml: the controls the platform evidences. */
+/** policies/controls.yaml: the controls the platform evidences. */
 export type ControlCatalogue = {
   standards: {
     id: string;
@@ -183,7 +183,7 @@ export function catalogueProblems(
     for (const c of p.controls) {
       if (!known.has(c)) {
         problems.push(
-          `${p.source}: policy ${p.name} names control ${c}, which policies/kyverno/controls.yaml does not list`,
+          `${p.source}: policy ${p.name} names control ${c}, which policies/controls.yaml does not list`,
         );
       }
     }

@@ -26,7 +26,14 @@ export class PolicyCatalogue {
     readonly policies: Map<string, KnownPolicy>,
   ) {}
 
-  static async load(directory: string): Promise<PolicyCatalogue> {
+  /**
+   * The policies of `directory` (every YAML file there is a policy, as
+   * `kubectl apply -f` reads it) and the control catalogue `controlsFile`.
+   */
+  static async load(
+    directory: string,
+    controlsFile: string,
+  ): Promise<PolicyCatalogue> {
     const dir = path.resolve(directory);
     let files: string[];
     try {
@@ -38,29 +45,31 @@ export class PolicyCatalogue {
         }): point it at the repository's policies/kyverno`,
       );
     }
-    if (!files.includes('controls.yaml')) {
+    const cataloguePath = path.resolve(controlsFile);
+    let catalogueText: string;
+    try {
+      catalogueText = await fs.readFile(cataloguePath, 'utf8');
+    } catch (e) {
       throw new Error(
-        `${dir} has no controls.yaml, the catalogue of controls the policies evidence`,
+        `kyverno.policies.controls ${cataloguePath} cannot be read (${
+          (e as Error).message
+        }): point it at the repository's policies/controls.yaml`,
       );
     }
-    const catalogueText = await fs.readFile(
-      path.join(dir, 'controls.yaml'),
-      'utf8',
-    );
     const parsedCatalogue = controlCatalogueSchema.safeParse(
       parse(catalogueText),
     );
     if (!parsedCatalogue.success) {
       const issue = parsedCatalogue.error.issues[0];
       throw new Error(
-        `${path.join(dir, 'controls.yaml')}: ${
-          issue.path.join('.') || 'document'
-        }: ${issue.message}`,
+        `${cataloguePath}: ${issue.path.join('.') || 'document'}: ${
+          issue.message
+        }`,
       );
     }
     const policies = new Map<string, KnownPolicy>();
     const all: PolicyDefinition[] = [];
-    for (const file of files.filter(f => f !== 'controls.yaml')) {
+    for (const file of files) {
       const text = await fs.readFile(path.join(dir, file), 'utf8');
       const digest = createHash('sha256').update(text).digest('hex');
       for (const p of parsePolicyFile(text, `policies/kyverno/${file}`)) {

@@ -43,7 +43,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 export async function dropDatabase(client: pg.Client, name: string): Promise<void> {
   for (let waited = 0; waited < 5000; waited += 50) {
     const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [name]);
-    if (Number(rows[0].n) === 0) break;
+    if (Number(rows[0]?.n ?? 0) === 0) break;
     await new Promise(resolve => setTimeout(resolve, 50));
   }
   await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
