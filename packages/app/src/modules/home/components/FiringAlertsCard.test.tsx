@@ -19,6 +19,27 @@ function render(getFiringAlerts: RunbooksApi['getFiringAlerts']) {
 }
 
 describe('FiringAlertsCard', () => {
+  it('shows an alert that starts firing while the page is open, without a reload', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    try {
+      let firing: (typeof walletQueue)[] = [];
+      render(async () => ({ alerts: firing }));
+      expect(await screen.findByText('No alert is firing')).toBeInTheDocument();
+
+      firing = [walletQueue];
+      // Nothing yet: the card asks again every 30 s, not at once.
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(screen.getByText('No alert is firing')).toBeInTheDocument();
+      await jest.advanceTimersByTimeAsync(20_000);
+      expect(
+        await screen.findByRole('heading', { name: 'Alerts firing now (1)' }),
+      ).toBeInTheDocument();
+      expect(screen.getByText('DeadLettersPilingUp')).toBeInTheDocument();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('lists the firing alerts newest first, each with its runbook', async () => {
     render(async () => ({ alerts: [orphan, burningLedger, walletQueue] }));
 

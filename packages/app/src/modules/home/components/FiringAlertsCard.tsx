@@ -89,8 +89,10 @@ const columns: TableColumn<FiringAlert>[] = [
 /** Every alert firing in Prometheus now, newest first, with its runbook. */
 export function FiringAlertsCard() {
   const runbooksApi = useApi(runbooksApiRef);
+  // Alerts start and stop while the page is open: asked again every 30 s.
   const alerts = useLoad(
     useCallback(() => runbooksApi.getFiringAlerts(), [runbooksApi]),
+    { refreshMs: 30_000 },
   );
   const rows = useMemo(
     // Copies: material-table writes its own state into each row.
