@@ -100,8 +100,9 @@ describe.skipIf(testBrokers.length === 0)('outbox relay → Kafka (KAFKA_BROKERS
         expect(m.headers).toMatchObject({ 'event-id': m.value.id, 'event-type': m.value.type, 'content-type': 'application/json' });
       }
     }
-    // The key spreads accounts over the partitions (3 accounts, 3 partitions: at least two used).
-    expect(new Set(received.map(m => m.partition)).size).toBeGreaterThan(1);
+    // Which partition each account lands on is the key's hash: three random
+    // ids may share one (1 run in 9), so only "one partition per account",
+    // above, is asserted.
   });
 
   it('sends a batch again when the acknowledgement is lost before the outbox is updated: duplicates, never gaps', async () => {
