@@ -519,8 +519,17 @@ async function startLocalKubeApi(options) {
     const url = new URL(req.url, 'http://localhost');
     const q = url.searchParams;
     req.pretty = q.get('pretty') === 'true' || q.get('pretty') === '1';
-    if (opts.latencyMs > 0)
-      await new Promise(r => setTimeout(r, opts.latencyMs));
+    if (opts.latencyMs > 0) {
+      // Ends early when the client gives up, so a closed server leaves no timer.
+      await new Promise(r => {
+        const timer = setTimeout(r, opts.latencyMs);
+        res.on('close', () => {
+          clearTimeout(timer);
+          r();
+        });
+      });
+      if (res.destroyed || res.writableEnded) return;
+    }
 
     // Authentication first (anonymous requests are not allowed).
     const auth = req.headers.authorization ?? '';

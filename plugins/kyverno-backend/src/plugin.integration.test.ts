@@ -157,8 +157,9 @@ describe('kyverno plugin, against local Kubernetes APIs', () => {
     const forbidden = await startLocalCluster({
       forbidden: ['policyreports', 'reports'],
     });
-    // Answers every request, but later than the plugin waits.
-    const slow = await startLocalCluster({ latencyMs: 2500 });
+    // Answers every request, but far later than the plugin waits. The wait is
+    // generous (10 s) so that a busy CI machine never times out the others.
+    const slow = await startLocalCluster({ latencyMs: 120_000 });
     // One report that is not a report: skipped and named, the rest kept.
     const malformed = await startLocalKubeApi({
       token: TEST_TOKEN,
@@ -208,7 +209,7 @@ describe('kyverno plugin, against local Kubernetes APIs', () => {
               policies: { directory: POLICIES_DIR },
               // 282 results in pages of 7: dozens of pages per kind.
               pageSize: 7,
-              requestTimeoutMs: 2000,
+              requestTimeoutMs: 10_000,
               schedule: { frequencyMinutes: 60, initialDelaySeconds: 0 },
             },
           },
@@ -267,7 +268,7 @@ describe('kyverno plugin, against local Kubernetes APIs', () => {
     );
     expect(byName.slow).toMatchObject({ ok: false });
     expect(byName.slow.error).toMatch(
-      /cluster 'slow' could not be reached: no answer within 2000 ms/,
+      /cluster 'slow' could not be reached: no answer within 10000 ms/,
     );
     expect(byName.malformed).toMatchObject({
       ok: true,
