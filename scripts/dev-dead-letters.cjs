@@ -76,8 +76,17 @@ const DEAD_LETTERS = [
     KAFKA_TIMEOUT,
     180 - i * 5,
   ]),
-  ['high', 'notification.send_email_confirmation', ['e-41d7'], {}, 20, PROVIDER_5XX, 15],
-  ['default', 'notification.send_sms_confirmation', ['s-9c20'], {}, 20, PROVIDER_5XX, 600],
+  // What confirmations really carry (as localplus_dramatiq.py's demo): the portal masks it.
+  [
+    'high',
+    'notification.send_email_confirmation',
+    ['e-41d7'],
+    { to: 'claire.martin@example.fr', gift_card: '4111 1111 1111 1111', refund_iban: 'FR76 3000 6000 0112 3456 7890 189' },
+    20,
+    PROVIDER_5XX,
+    15,
+  ],
+  ['default', 'notification.send_sms_confirmation', ['s-9c20'], { to: '+33 6 12 34 56 78' }, 20, PROVIDER_5XX, 600],
 ];
 
 async function main() {

@@ -31,5 +31,22 @@ export interface Config {
       title: string;
       urlTemplate: string;
     }>;
+    /**
+     * Masking of what the dead-letter pages show. Card numbers (first 6 and
+     * last 4 kept), IBANs, e-mail addresses, phone numbers and the values of
+     * keys such as password, token, secret, authorization and cvv are always
+     * masked; these add to them.
+     */
+    masking?: {
+      /** More key names whose values are replaced whole (matched as words: otp matches user_otp). */
+      sensitiveKeys?: string[];
+      /** More patterns (JavaScript regular expressions), each keeping a few characters at its ends. */
+      patterns?: Array<{
+        name: string;
+        regex: string;
+        keepStart?: number;
+        keepEnd?: number;
+      }>;
+    };
   };
 }

@@ -192,6 +192,19 @@ test.describe('dead letters', () => {
     const table = page.getByRole('table', { name: 'Dead-lettered tasks' });
     await expect(table).toContainText('wallet.publish_balance_updated');
     await expect(table).toContainText('notification.send_sms_confirmation');
+    // What a confirmation carries is masked before it leaves the backend.
+    await table
+      .getByRole('button', {
+        name: /^Show details of notification\.send_email_confirmation/,
+      })
+      .click();
+    const kwargs = page.getByLabel('Keyword arguments');
+    await expect(kwargs).toContainText('"to": "c***@example.fr"');
+    await expect(kwargs).toContainText('"gift_card": "411111******1111"');
+    await expect(kwargs).toContainText('"refund_iban": "FR76****0189"');
+    const body = page.locator('body');
+    await expect(body).not.toContainText('claire.martin@example.fr');
+    await expect(body).not.toContainText('4111 1111 1111 1111');
     const unreadable = table
       .getByRole('row')
       .filter({ hasText: /Unreadable:/ });

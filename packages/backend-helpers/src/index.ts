@@ -20,3 +20,11 @@ export {
 export type { ErrorSettings } from './errors/errorBoundary';
 export { BoundedCache } from './cache/BoundedCache';
 export type { BoundedCacheOptions } from './cache/BoundedCache';
+export {
+  cardNumberSpans,
+  containsCardNumber,
+  looksLikePan,
+  luhnValid,
+} from './sensitive/cardNumbers';
+export { DEFAULT_SENSITIVE_KEYS, Masker, REDACTED } from './sensitive/Masker';
+export type { MaskerOptions, MaskLevel, MaskPattern } from './sensitive/Masker';

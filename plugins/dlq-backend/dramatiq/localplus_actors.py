@@ -53,6 +53,8 @@ def _env_int(name, default):
 
 NAMESPACE = os.environ.get("LOCALPLUS_DRAMATIQ_NAMESPACE") or "dramatiq"
 DOWN = f"{NAMESPACE}:localplus:down"
+#: Dependencies that hang (a lock wait, a slow query): tasks stay in flight.
+STALLED = f"{NAMESPACE}:localplus:stalled"
 ATTEMPTS = f"{NAMESPACE}:localplus:attempts"
 #: The seed's queues (architecture 8.6.5), highest priority first.
 QUEUES = ["critical", "high", "default", "low", "scheduled"]
@@ -169,7 +171,11 @@ def _is_down(dependency):
 
 
 def query_postgres(dependency, sql):
-    """Runs `sql` on the service's database (down: the connection is refused)."""
+    """Runs `sql` on the service's database (down: the connection is refused;
+    stalled: it waits, at most a minute, until the stall is lifted)."""
+    deadline = time.monotonic() + 60
+    while broker.client.hexists(STALLED, dependency) and time.monotonic() < deadline:
+        time.sleep(0.05)
     if not _is_down(dependency):
         return
     port = _stand_in("refusing").port
@@ -246,12 +252,12 @@ def publish_balance_updated(wallet_id, version):
 
 
 @actor("notification.send_email_confirmation", "high", 20)
-def send_email_confirmation(notification_id):
+def send_email_confirmation(notification_id, to=None, **template):
     call_provider("email-provider", "/v3/mail/send", {"id": notification_id})
 
 
 @actor("notification.send_sms_confirmation", "default", 20)
-def send_sms_confirmation(notification_id):
+def send_sms_confirmation(notification_id, to=None):
     call_provider("sms-provider", "/v1/messages", {"id": notification_id})
 
 

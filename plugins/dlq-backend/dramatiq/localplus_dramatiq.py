@@ -40,6 +40,12 @@ DEMO_DOWN = {
     "email-provider": "the e-mail provider is degraded",
     "sms-provider": "the SMS provider is degraded",
 }
+DEMO_EMAIL = {
+    "to": "claire.martin@example.fr",
+    "gift_card": "4111 1111 1111 1111",
+    "refund_iban": "FR76 3000 6000 0112 3456 7890 189",
+}
+DEMO_SMS = {"to": "+33 6 12 34 56 78"}
 DEMO_TASKS = [
     {"actor": "ledger.rollback_transaction", "args": ["5b0c2a4e-8f1d-4a43-9a57-2f0f4c7f1a10"], "kwargs": {"reason": "burn_failed"}},
     {"actor": "ledger.rollback_transaction", "args": ["c1f4e0b2-3d5a-4b7e-8e6f-9a0b1c2d3e4f"], "kwargs": {"reason": "burn_failed"}},
@@ -48,8 +54,9 @@ DEMO_TASKS = [
         {"actor": "wallet.publish_balance_updated", "args": [f"0a1b2c3d-0000-4000-8000-{i:012d}"], "kwargs": {"version": 40 + i}}
         for i in range(12)
     ),
-    {"actor": "notification.send_email_confirmation", "args": ["e-41d7"], "kwargs": {}},
-    {"actor": "notification.send_sms_confirmation", "args": ["s-9c20"], "kwargs": {}},
+    # What confirmations really carry: the portal masks it (dlq-backend).
+    {"actor": "notification.send_email_confirmation", "args": ["e-41d7"], "kwargs": DEMO_EMAIL},
+    {"actor": "notification.send_sms_confirmation", "args": ["s-9c20"], "kwargs": DEMO_SMS},
 ]
 
 

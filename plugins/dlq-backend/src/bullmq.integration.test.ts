@@ -8,7 +8,11 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { DeadLetter, DeadLetterList } from '@internal/plugin-dlq-common';
+import {
+  DeadLetter,
+  DeadLetterList,
+  QueueBacklogList,
+} from '@internal/plugin-dlq-common';
 import { Job, Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
@@ -38,8 +42,13 @@ const entity = (name: string): Entity => ({
 const ONCALL = 'user:default/oncall';
 const DEVELOPER = 'user:default/dev';
 const GRANTS: Record<string, string[]> = {
-  [ONCALL]: ['dlq.message.read', 'dlq.message.replay', 'dlq.message.discard'],
-  [DEVELOPER]: ['dlq.message.read'],
+  [ONCALL]: [
+    'dlq.backlog.read',
+    'dlq.message.read',
+    'dlq.message.replay',
+    'dlq.message.discard',
+  ],
+  [DEVELOPER]: ['dlq.backlog.read', 'dlq.message.read'],
 };
 const MINUTE = 60_000;
 
@@ -438,5 +447,69 @@ describeWithRedis('BullMQ dead letters against a real Redis', () => {
     expect(await redis.hexists(HASH, r.id)).toBe(1);
     const job = await Job.fromId(bullQueue(`${SERVICE}-default`), jobId);
     expect(await job!.getState()).toBe('failed');
+  });
+
+  it("counts the service's own waiting, active and delayed jobs, as BullMQ keeps them", async () => {
+    const high = bullQueue(`${SERVICE}-high`);
+    const first = await high.add('rewards.grant', { orderId: 'o-1' });
+    await high.add('rewards.grant', { orderId: 'o-2' });
+    await high.add('rewards.grant', { orderId: 'o-3' }, { priority: 5 });
+    await high.add('rewards.grant', { orderId: 'o-4' }, { delay: 600_000 });
+    // One taken by a worker that is still at it.
+    const low = bullQueue(`${SERVICE}-low`);
+    await low.add('rewards.expire', { orderId: 'o-5' });
+    const workerConnection = new Redis(redisUrl!, {
+      maxRetriesPerRequest: null,
+    });
+    let release = () => {};
+    const running = new Promise<void>(r => {
+      release = r;
+    });
+    let started = () => {};
+    const isStarted = new Promise<void>(r => {
+      started = r;
+    });
+    const worker = new Worker(
+      `${SERVICE}-low`,
+      async () => {
+        started();
+        await running;
+      },
+      { connection: workerConnection, prefix: 'bull' },
+    );
+    try {
+      await isStarted;
+      const res = await request(backend.server)
+        .get(`/api/dlq/backlog?entityRef=${encodeURIComponent(REF)}`)
+        .set('Authorization', as(DEVELOPER));
+      expect(res.status).toBe(200);
+      const body = res.body as QueueBacklogList;
+      expect(body.scope).toBe('service');
+      expect(body.queues).toEqual([
+        { queue: 'critical', waiting: 0, inFlight: 0, delayed: 0 },
+        {
+          queue: 'high',
+          waiting: 3,
+          inFlight: 0,
+          delayed: 1,
+          oldestWaitingAt: new Date(first.timestamp).toISOString(),
+        },
+        { queue: 'default', waiting: 0, inFlight: 0, delayed: 0 },
+        { queue: 'low', waiting: 0, inFlight: 1, delayed: 0 },
+      ]);
+      // Another service's queues are its own.
+      const other = await request(backend.server)
+        .get(`/api/dlq/backlog?entityRef=${encodeURIComponent(OTHER_REF)}`)
+        .set('Authorization', as(DEVELOPER));
+      expect(
+        (other.body as QueueBacklogList).queues.every(
+          q => q.waiting + q.inFlight + q.delayed === 0,
+        ),
+      ).toBe(true);
+    } finally {
+      release();
+      await worker.close();
+      workerConnection.disconnect();
+    }
   });
 });

@@ -20,7 +20,39 @@ describe('readDeadLettersConfig', () => {
       queues: ['critical', 'high', 'default', 'low', 'scheduled'],
       deadMessageTtlMs: 604_800_000,
       links: [],
+      masking: { sensitiveKeys: [], patterns: [] },
     });
+  });
+
+  it('reads masking patterns and keys, and names a bad one', () => {
+    const { masking } = read({
+      masking: {
+        sensitiveKeys: ['otp'],
+        patterns: [
+          { name: 'gift card code', regex: 'GC-[A-Z0-9]{8}', keepEnd: 2 },
+        ],
+      },
+    });
+    expect(masking.sensitiveKeys).toEqual(['otp']);
+    expect(masking.patterns[0]).toMatchObject({
+      name: 'gift card code',
+      keepStart: 0,
+      keepEnd: 2,
+    });
+    expect(masking.patterns[0].pattern.test('GC-AB12CD34')).toBe(true);
+    expect(() =>
+      read({ masking: { patterns: [{ name: 'x', regex: '(' }] } }),
+    ).toThrow(
+      /^Invalid config deadLetters\.masking\.patterns\.0: not a regular expression: /,
+    );
+    expect(() =>
+      read({ masking: { patterns: [{ name: 'x', regex: 'a*' }] } }),
+    ).toThrow(
+      'Invalid config deadLetters.masking.patterns.0: matches the empty string',
+    );
+    expect(() => read({ masking: { sensitiveKeys: ['a b'] } })).toThrow(
+      'Invalid config deadLetters.masking.sensitiveKeys.0: a key name such as api_key',
+    );
   });
 
   it('treats a missing or empty URL (an unset variable) as not configured', () => {

@@ -1,4 +1,5 @@
 import { RootConfigService } from '@backstage/backend-plugin-api';
+import { MaskerOptions } from '@internal/backend-helpers';
 import { z } from 'zod';
 
 export const DEFAULT_QUEUES = [
@@ -27,6 +28,8 @@ export interface DeadLettersConfig {
   queues: string[];
   deadMessageTtlMs: number;
   links: LinkTemplate[];
+  /** Added to the built-in masking rules (which cannot be turned off). */
+  masking: Required<MaskerOptions>;
 }
 
 const timeout = z
@@ -78,6 +81,37 @@ const linkTemplate = z.strictObject({
   }),
 });
 
+const maskPattern = z
+  .strictObject({
+    name: z.string().trim().min(1, 'name the pattern'),
+    regex: z.string().min(1).max(500, 'keep the regex under 500 characters'),
+    keepStart: z.number().int().min(0).max(8).default(0),
+    keepEnd: z.number().int().min(0).max(8).default(0),
+  })
+  .transform((p, ctx) => {
+    let pattern: RegExp;
+    try {
+      pattern = new RegExp(p.regex, 'g');
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `not a regular expression: ${(error as Error).message}`,
+      });
+      return z.NEVER;
+    }
+    if (pattern.test('')) {
+      // It would "mask" between every two characters.
+      ctx.addIssue({ code: 'custom', message: 'matches the empty string' });
+      return z.NEVER;
+    }
+    return {
+      name: p.name,
+      pattern,
+      keepStart: p.keepStart,
+      keepEnd: p.keepEnd,
+    };
+  });
+
 const schema = z.strictObject({
   redis: z
     .strictObject({
@@ -116,6 +150,21 @@ const schema = z.strictObject({
       deadMessageTtlMs: DEFAULT_DEAD_MESSAGE_TTL_MS,
     }),
   links: z.array(linkTemplate).default([]),
+  masking: z
+    .strictObject({
+      sensitiveKeys: z
+        .array(
+          z
+            .string()
+            .regex(
+              /^[A-Za-z][A-Za-z0-9_-]{0,63}$/,
+              'a key name such as api_key',
+            ),
+        )
+        .default([]),
+      patterns: z.array(maskPattern).default([]),
+    })
+    .default({ sensitiveKeys: [], patterns: [] }),
 });
 
 /**
@@ -132,7 +181,7 @@ export function readDeadLettersConfig(
     const key = ['deadLetters', ...issue.path.map(String)].join('.');
     throw new Error(`Invalid config ${key}: ${issue.message}`);
   }
-  const { redis, dramatiq, links } = parsed.data;
+  const { redis, dramatiq, links, masking } = parsed.data;
   return {
     redis: redis?.url
       ? {
@@ -145,6 +194,7 @@ export function readDeadLettersConfig(
     queues: [...new Set(dramatiq.queues)],
     deadMessageTtlMs: dramatiq.deadMessageTtlMs,
     links,
+    masking,
   };
 }
 

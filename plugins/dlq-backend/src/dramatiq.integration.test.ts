@@ -14,7 +14,11 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { DeadLetter, DeadLetterList } from '@internal/plugin-dlq-common';
+import {
+  DeadLetter,
+  DeadLetterList,
+  QueueBacklogList,
+} from '@internal/plugin-dlq-common';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { deleteNamespace, uniqueNamespace } from './__testUtils__/dramatiq';
@@ -133,7 +137,14 @@ async function startPortal(
         worker ? `\nworker:\n${worker.log}` : ''
       }`,
     );
-  return { backend, list, post, find, deadLetterOf };
+  const backlog = async (entityRef: string): Promise<QueueBacklogList> => {
+    const res = await request(backend.server)
+      .get(`/api/dlq/backlog?entityRef=${encodeURIComponent(entityRef)}`)
+      .set('Authorization', auth);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+  return { backend, list, post, find, deadLetterOf, backlog };
 }
 
 /** Every member, field and value of a key, as text. */
@@ -664,3 +675,83 @@ describeWithDramatiq(
     });
   },
 );
+
+describeWithDramatiq('queue backlog, as real Dramatiq leaves it', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const namespace = uniqueNamespace();
+  const env: DramatiqEnv = {
+    redisUrl: dramatiqRedisUrl(),
+    namespace,
+    maxRetries: 2,
+  };
+  const worker = new DramatiqWorker(env);
+  let redis: Redis;
+  let portal: Awaited<ReturnType<typeof startPortal>>;
+  const stalled = `${namespace}:localplus:stalled`;
+
+  beforeAll(async () => {
+    redis = new Redis(dramatiqRedisUrl());
+    portal = await startPortal(databases, namespace);
+  });
+
+  afterAll(async () => {
+    await redis?.hdel(stalled, 'merchant-db');
+    await worker.stop();
+    await portal?.backend.stop();
+    if (redis) {
+      await deleteNamespace(redis, namespace);
+      redis.disconnect();
+    }
+  });
+
+  it('counts waiting, in-flight and delayed tasks, and dates the oldest waiting one', async () => {
+    const report = {
+      actor: 'merchant.export_settlement_report',
+      args: ['m-1', '2026-11'],
+    };
+    // No worker yet: three tasks wait, a fourth waits for its delay.
+    const sent = dramatiqSend(env, [
+      report,
+      report,
+      report,
+      { ...report, delayMs: 600_000 },
+    ]);
+    const low = async () =>
+      (await portal.backlog(MERCHANT)).queues.find(q => q.queue === 'low')!;
+    const before = await portal.backlog(MERCHANT);
+    expect(before.scope).toBe('queue');
+    expect(before.queues.map(q => q.queue)).toEqual([
+      'critical',
+      'high',
+      'default',
+      'low',
+      'scheduled',
+    ]);
+    expect(await low()).toEqual({
+      queue: 'low',
+      waiting: 3,
+      inFlight: 0,
+      delayed: 1,
+      oldestWaitingAt: iso(sent[0].message_timestamp),
+    });
+
+    // A worker takes them while the merchant database hangs: in flight. It
+    // holds the delayed one (fetched from low.DQ) until its time: delayed.
+    await redis.hset(stalled, 'merchant-db', 'a lock wait');
+    await worker.start();
+    const busy = await waitFor(async () => {
+      const q = await low();
+      return q.inFlight === 3 && q;
+    }, `three tasks in flight\n${worker.log}`);
+    expect(busy).toEqual({ queue: 'low', waiting: 0, inFlight: 3, delayed: 1 });
+
+    // The database answers: done, acknowledged, nothing left but the delayed.
+    await redis.hdel(stalled, 'merchant-db');
+    expect(
+      await waitFor(async () => {
+        const q = await low();
+        return q.inFlight === 0 && q;
+      }, `the tasks are done\n${worker.log}`),
+    ).toEqual({ queue: 'low', waiting: 0, inFlight: 0, delayed: 1 });
+  });
+});

@@ -12,6 +12,7 @@ import {
   DeadLetter,
   DeadLetterAction,
   DeadLetterList,
+  QueueBacklogList,
 } from '@internal/plugin-dlq-common';
 import Redis from 'ioredis';
 import { Knex } from 'knex';
@@ -52,15 +53,42 @@ const LEDGER = 'component:default/svc-ledger';
 const WALLET = 'component:default/svc-wallet';
 const PLATFORM = 'resource:default/dramatiq-dead-letter';
 
-// Who may do what, as the role policy grants it: on-call everything,
-// developers read only, strangers nothing.
+// Who may do what, as the role policy grants it: on-call every service's
+// payloads and actions, a developer the payloads of the services their team
+// owns (svc-ledger here), a compliance reviewer counts only, a platform
+// admin everything (unmasked reads too), strangers nothing.
 const ONCALL = 'user:default/julien.lefevre';
 const DEVELOPER = 'user:default/dev';
+const REVIEWER = 'user:default/auditor';
+const ADMIN = 'user:default/ada';
 const STRANGER = 'user:default/stranger';
 const GRANTS: Record<string, string[]> = {
-  [ONCALL]: ['dlq.message.read', 'dlq.message.replay', 'dlq.message.discard'],
-  [DEVELOPER]: ['dlq.message.read'],
+  [ONCALL]: [
+    'dlq.backlog.read',
+    'dlq.message.read',
+    'dlq.platform.read',
+    'dlq.message.replay',
+    'dlq.message.discard',
+  ],
+  [DEVELOPER]: ['dlq.backlog.read', 'dlq.message.read@svc-ledger'],
+  [REVIEWER]: ['dlq.backlog.read'],
+  [ADMIN]: [
+    'dlq.backlog.read',
+    'dlq.message.read',
+    'dlq.platform.read',
+    'dlq.message.reveal',
+    'dlq.message.replay',
+    'dlq.message.discard',
+  ],
 };
+/** As the permission backend answers once the catalog applied IS_ENTITY_OWNER. */
+function decide(user: string, name: string, resourceRef?: string) {
+  const grants = GRANTS[user] ?? [];
+  const owned = resourceRef?.split('/')[1];
+  return grants.includes(name) || grants.includes(`${name}@${owned}`)
+    ? AuthorizeResult.ALLOW
+    : AuthorizeResult.DENY;
+}
 
 const MINUTE = 60_000;
 const WEEK = 7 * 24 * 60 * MINUTE;
@@ -132,9 +160,11 @@ describeWithRedis('the dead-letter plugin against a real Redis', () => {
           authorize: async (requests, options) => {
             const user = (options.credentials.principal as any).userEntityRef;
             return requests.map(r => ({
-              result: (GRANTS[user] ?? []).includes((r as any).permission.name)
-                ? AuthorizeResult.ALLOW
-                : AuthorizeResult.DENY,
+              result: decide(
+                user,
+                r.permission.name,
+                (r as { resourceRef?: string }).resourceRef,
+              ),
             }));
           },
         }).factory,
@@ -379,14 +409,14 @@ describeWithRedis('the dead-letter plugin against a real Redis', () => {
       }
     });
 
-    it('answers 403 to a user without dlq.message.read', async () => {
+    it('answers 403 to a user without dlq.backlog.read', async () => {
       const res = await get(
         `/api/dlq/dead-letters?entityRef=${LEDGER}`,
         STRANGER,
       );
       expect(res.status).toBe(403);
       expect(res.body.error.message).toBe(
-        'You may not read dead letters (permission dlq.message.read)',
+        'You may not read dead letters (permission dlq.backlog.read)',
       );
     });
   });
@@ -705,7 +735,7 @@ describeWithRedis('the dead-letter plugin against a real Redis', () => {
         dl.wallet2.id,
         dl.fraud.id,
       ]);
-      // Readable by anyone with dlq.message.read, no one else.
+      // Readable by anyone with dlq.backlog.read, no one else.
       expect(
         (await get(`/api/dlq/actions?entityRef=${LEDGER}`, DEVELOPER)).status,
       ).toBe(200);
@@ -779,9 +809,267 @@ describeWithRedis('the dead-letter plugin against a real Redis', () => {
     });
   });
 
+  describe('GET /backlog', () => {
+    const backlog = async (user = REVIEWER) => {
+      const res = await get(
+        `/api/dlq/backlog?entityRef=${encodeURIComponent(LEDGER)}`,
+        user,
+      );
+      expect(res.status).toBe(200);
+      return res.body as QueueBacklogList;
+    };
+
+    it("counts each queue's waiting, in-flight (every worker's acks) and delayed tasks, for every role", async () => {
+      const waiting = [0, 1].map(i =>
+        dramatiqMessage({
+          queue: 'default',
+          actor: 'ledger.reconcile_day',
+          enqueuedAt: now - (30 - i) * MINUTE,
+        }),
+      );
+      for (const m of waiting) await dramatiqEnqueue(redis, namespace, m);
+      await dramatiqEnqueue(
+        redis,
+        namespace,
+        dramatiqMessage({ queue: 'default.DQ', actor: 'ledger.reconcile_day' }),
+      );
+      // Two workers, as dispatch.lua's fetch leaves them.
+      await redis.zadd(`${namespace}:__heartbeats__`, now, 'w1', now, 'w2');
+      await redis.sadd(`${namespace}:__acks__.w1.default`, 'a', 'b');
+      await redis.sadd(`${namespace}:__acks__.w2.default`, 'c');
+      await redis.sadd(`${namespace}:__acks__.w2.default.DQ`, 'd');
+      await redis.sadd(`${namespace}:__acks__.w2.critical`, 'e');
+
+      const body = await backlog();
+      expect(body).toMatchObject({
+        entityRef: LEDGER,
+        source: 'dramatiq:ledger.',
+        scope: 'queue',
+      });
+      expect(body.queues).toEqual([
+        { queue: 'critical', waiting: 0, inFlight: 1, delayed: 0 },
+        { queue: 'high', waiting: 0, inFlight: 0, delayed: 0 },
+        {
+          queue: 'default',
+          waiting: 2,
+          inFlight: 3,
+          delayed: 2,
+          oldestWaitingAt: new Date(now - 30 * MINUTE).toISOString(),
+        },
+        { queue: 'low', waiting: 0, inFlight: 0, delayed: 0 },
+        { queue: 'scheduled', waiting: 0, inFlight: 0, delayed: 0 },
+      ]);
+    });
+
+    it('names an oldest message it cannot read, and counts the rest', async () => {
+      await redis.hset(`${namespace}:high.msgs`, 'm-1', '{"not": "a message"');
+      await redis.rpush(`${namespace}:high`, 'm-1');
+      const body = await backlog();
+      expect(body.queues.find(q => q.queue === 'high')).toEqual({
+        queue: 'high',
+        waiting: 1,
+        inFlight: 0,
+        delayed: 0,
+        problem: expect.stringMatching(
+          /^the oldest waiting message m-1 cannot be read: not JSON/,
+        ),
+      });
+    });
+
+    it('answers 403 without dlq.backlog.read, 401 without a user', async () => {
+      const res = await get(
+        `/api/dlq/backlog?entityRef=${encodeURIComponent(LEDGER)}`,
+        STRANGER,
+      );
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        'You may not read queue backlogs (permission dlq.backlog.read)',
+      );
+    });
+  });
+
+  describe('masking, and who reads what', () => {
+    // What a refund task of the platform really carries.
+    const PAN = '4111111111111111';
+    const IBAN = 'FR7630006000011234567890189';
+    const EMAIL = 'claire.martin@example.fr';
+    const PHONE = '+33 6 12 34 56 78';
+    let refund: { id: string; message: DramatiqMessageJson };
+
+    beforeEach(async () => {
+      const message = dramatiqMessage({
+        queue: 'high',
+        actor: 'ledger.refund_to_card',
+        args: [PAN, { iban: IBAN, email: EMAIL }],
+        kwargs: {
+          customer: JSON.stringify({ phone: PHONE, card: PAN, cvv: '737' }),
+          psp: { api_key: 'sk_live_abc123', token: 'tok_9f8e' },
+        },
+        traceback: `Traceback (most recent call last):\n  File "/app/ledger/refunds.py", line 88, in refund_to_card\npsp.CardDeclined: card ${PAN} of ${EMAIL} declined (password='hunter2')`,
+      });
+      const id = await dramatiqNack(redis, namespace, message, now - MINUTE);
+      refund = { id, message };
+    });
+
+    const refundOf = (body: DeadLetterList) =>
+      body.items.find(i => i.key === refund.id)!;
+
+    it('masks card numbers, IBANs, e-mail addresses, phone numbers and secrets in arguments, nested JSON and tracebacks', async () => {
+      const body = await list(LEDGER);
+      expect(body.payloads).toBe('masked');
+      const item = refundOf(body);
+      expect(item.args).toEqual([
+        '411111******1111',
+        { iban: 'FR76****0189', email: 'c***@example.fr' },
+      ]);
+      expect(JSON.parse(item.kwargs!.customer as string)).toEqual({
+        phone: '+** * ** ** ** 78',
+        card: '411111******1111',
+        cvv: '[redacted]',
+      });
+      expect(item.kwargs!.psp).toEqual({
+        api_key: '[redacted]',
+        token: '[redacted]',
+      });
+      expect(item.traceback).toContain(
+        "card 411111******1111 of c***@example.fr declined (password='[redacted]')",
+      );
+      const text = JSON.stringify(body);
+      for (const clear of [PAN, IBAN, EMAIL, 'sk_live_abc123', 'hunter2']) {
+        expect(text).not.toContain(clear);
+      }
+    });
+
+    it("gives a developer their own team's payloads, counts elsewhere; a reviewer counts only", async () => {
+      const own = (await (
+        await get(`/api/dlq/dead-letters?entityRef=${LEDGER}`, DEVELOPER)
+      ).body) as DeadLetterList;
+      expect(own.payloads).toBe('masked');
+      expect(refundOf(own).args![0]).toBe('411111******1111');
+
+      for (const [user, ref] of [
+        [DEVELOPER, WALLET],
+        [DEVELOPER, PLATFORM],
+        [REVIEWER, LEDGER],
+        [REVIEWER, PLATFORM],
+      ]) {
+        const res = await get(
+          `/api/dlq/dead-letters?entityRef=${encodeURIComponent(ref)}`,
+          user,
+        );
+        expect(res.status).toBe(200);
+        const body = res.body as DeadLetterList;
+        expect(body.payloads).toBe('hidden');
+        expect(body.items).toEqual([]);
+        expect(body.total).toBeGreaterThan(0);
+        expect(body.hiddenBecause).toMatch(
+          ref === PLATFORM
+            ? /on-call and platform admins read them \(permission dlq\.platform\.read\)/
+            : /owning team, on-call and platform admins \(permission dlq\.message\.read\)/,
+        );
+      }
+      const reviewer = await get(
+        `/api/dlq/dead-letters?entityRef=${LEDGER}`,
+        REVIEWER,
+      );
+      expect(reviewer.body.total).toBe(5);
+      expect(
+        reviewer.body.queues.find((q: any) => q.queue === 'high').depth,
+      ).toBe(1);
+    });
+
+    it('reveals all but card numbers and security codes to a platform admin who asks, and audits it', async () => {
+      const res = await get(
+        `/api/dlq/dead-letters?entityRef=${LEDGER}&reveal=true`,
+        ADMIN,
+      );
+      expect(res.status).toBe(200);
+      const body = res.body as DeadLetterList;
+      expect(body.payloads).toBe('revealed');
+      const item = refundOf(body);
+      expect(item.args).toEqual([
+        '411111******1111',
+        { iban: IBAN, email: EMAIL },
+      ]);
+      expect(JSON.parse(item.kwargs!.customer as string)).toEqual({
+        phone: PHONE,
+        card: '411111******1111',
+        cvv: '[redacted]',
+      });
+      expect(item.kwargs!.psp).toEqual({
+        api_key: 'sk_live_abc123',
+        token: 'tok_9f8e',
+      });
+      expect(JSON.stringify(body)).not.toContain(PAN);
+      expect(auditor.createEvent).toHaveBeenCalledWith(
+        expect.objectContaining({
+          eventId: 'dead-letter-reveal',
+          severityLevel: 'high',
+          meta: expect.objectContaining({
+            entityRef: LEDGER,
+            count: body.items.length,
+            messageIds: expect.arrayContaining([refund.message.message_id]),
+          }),
+        }),
+      );
+      expect(events.at(-1)!.success).toHaveBeenCalled();
+
+      // On-call sees masked payloads, and may not ask for more.
+      auditor.createEvent.mockClear();
+      const refused = await get(
+        `/api/dlq/dead-letters?entityRef=${LEDGER}&reveal=true`,
+        ONCALL,
+      );
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toBe(
+        'You may not see dead letters unmasked (permission dlq.message.reveal)',
+      );
+      expect(auditor.createEvent).not.toHaveBeenCalled();
+    });
+
+    it('replays the original bytes: masking is for display only', async () => {
+      const res = await post('/api/dlq/dead-letters/replay', {
+        entityRef: LEDGER,
+        queue: 'high',
+        key: refund.id,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.replayed.args[0]).toBe('411111******1111');
+      const [newKey] = await redis.lrange(`${namespace}:high`, 0, -1);
+      const enqueued = JSON.parse(
+        (await redis.hget(`${namespace}:high.msgs`, newKey))!,
+      );
+      expect(enqueued.args).toEqual(refund.message.args);
+      expect(enqueued.kwargs).toEqual(refund.message.kwargs);
+      expect(enqueued.message_id).toBe(refund.message.message_id);
+    });
+
+    it('masks a card number pasted into a discard reason, in the trail and the audit log', async () => {
+      const res = await post('/api/dlq/dead-letters/discard', {
+        entityRef: LEDGER,
+        queue: 'high',
+        key: refund.id,
+        reason: `Refunded by hand to ${PAN} (${EMAIL})`,
+      });
+      expect(res.status).toBe(200);
+      const trail = await get(`/api/dlq/actions?entityRef=${LEDGER}`);
+      expect(trail.body.items[0].reason).toBe(
+        'Refunded by hand to 411111******1111 (c***@example.fr)',
+      );
+      const rows = await knex('dlq_actions').select('reason');
+      expect(JSON.stringify(rows)).not.toContain(PAN);
+      expect(events.at(-1)!.success).toHaveBeenCalledWith({
+        meta: expect.objectContaining({
+          reason: 'Refunded by hand to 411111******1111 (c***@example.fr)',
+        }),
+      });
+    });
+  });
+
   describe.each([
     ['get', `/api/dlq/dead-letters?entityRef=${LEDGER}`],
     ['get', `/api/dlq/actions?entityRef=${LEDGER}`],
+    ['get', `/api/dlq/backlog?entityRef=${LEDGER}`],
     ['post', '/api/dlq/dead-letters/replay'],
     ['post', '/api/dlq/dead-letters/discard'],
   ] as const)('%s %s', (method, path) => {

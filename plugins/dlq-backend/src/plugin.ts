@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { Masker } from '@internal/backend-helpers';
 import { dlqPermissions } from '@internal/plugin-dlq-common';
 import { readDeadLettersConfig, redactUrl } from './config';
 import { createRouter } from './router';
@@ -80,6 +81,7 @@ export const dlqPlugin = createBackendPlugin({
           await createRouter({
             ...deps,
             actions: await ActionLog.create(deps.database),
+            masker: new Masker(settings.masking),
             deadLetters,
           }),
         );

@@ -18,6 +18,8 @@ import {
   DependencyError,
   errorBoundary,
   isDependencyError,
+  Masker,
+  MaskLevel,
   publicMessage,
   readErrorSettings,
 } from '@internal/backend-helpers';
@@ -25,6 +27,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
   BasicPermission,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   DEAD_LETTERS_ANNOTATION,
@@ -32,10 +35,15 @@ import {
   DeadLetterAction,
   DeadLetterList,
   DeadLetterSource,
+  QueueBacklog,
+  QueueBacklogList,
   discardRequestSchema,
+  dlqBacklogReadPermission,
   dlqMessageDiscardPermission,
   dlqMessageReadPermission,
   dlqMessageReplayPermission,
+  dlqMessageRevealPermission,
+  dlqPlatformReadPermission,
   parseDeadLetterSource,
   replayRequestSchema,
 } from '@internal/plugin-dlq-common';
@@ -70,8 +78,16 @@ const limit = (max: number, fallback: number) =>
         .max(max, `expected a whole number from 1 to ${max}`),
     )
     .default(fallback);
-const listQuery = z.strictObject({ entityRef, limit: limit(1000, 200) });
+const listQuery = z.strictObject({
+  entityRef,
+  limit: limit(1000, 200),
+  reveal: z
+    .enum(['true', 'false'], { error: 'expected true or false' })
+    .transform(v => v === 'true')
+    .default(false),
+});
 const actionsQuery = z.strictObject({ entityRef, limit: limit(500, 50) });
+const backlogQuery = z.strictObject({ entityRef });
 
 function parse<T extends z.ZodType>(
   schema: T,
@@ -96,6 +112,8 @@ export interface RouterOptions {
   /** Reads localPlus.errors.exposeDetails. */
   config: RootConfigService;
   actions: ActionLog;
+  /** Masks what leaves the backend (deadLetters.masking). */
+  masker: Masker;
   /** Undefined when deadLetters.redis.url is not set. */
   deadLetters?: {
     dramatiq: DramatiqDeadLetters;
@@ -119,6 +137,9 @@ interface SourceStore {
     key: string,
     beforeChange: BeforeChange,
   ): Promise<DeadLetter>;
+  /** Its queues' live state, and whether they are the service's own. */
+  backlog(): Promise<QueueBacklog[]>;
+  backlogScope: QueueBacklogList['scope'];
   /** Which rows of the action log are the source's. */
   actionScope: { actorPrefix?: string; onlyEntity?: boolean };
 }
@@ -126,7 +147,8 @@ interface SourceStore {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, auditor, logger, actions } = options;
+  const { httpAuth, permissions, catalog, auditor, logger, actions, masker } =
+    options;
   const settings = readErrorSettings(options.config);
   const router = Router();
   router.use(express.json());
@@ -138,6 +160,8 @@ export async function createRouter(
         list: l => stores().bullmq.list(source, l),
         replay: (q, k, b) => stores().bullmq.replay(source, q, k, b),
         discard: (q, k, b) => stores().bullmq.discard(source, q, k, b),
+        backlog: () => stores().bullmq.backlog(source),
+        backlogScope: 'service',
         actionScope: { onlyEntity: true },
       };
     }
@@ -145,6 +169,8 @@ export async function createRouter(
       list: l => stores().dramatiq.list(source, l),
       replay: (q, k, b) => stores().dramatiq.replay(source, q, k, b),
       discard: (q, k, b) => stores().dramatiq.discard(source, q, k, b),
+      backlog: () => stores().dramatiq.backlog(),
+      backlogScope: 'queue',
       actionScope: { actorPrefix: source.actorPrefix },
     };
   }
@@ -161,19 +187,64 @@ export async function createRouter(
   }
 
   /** Checked against the user, never the plugin's own identity. */
+  async function allowed(
+    credentials: BackstageCredentials,
+    permission: BasicPermission | ResourcePermission,
+    resourceRef?: string,
+  ): Promise<boolean> {
+    const [decision] = await permissions.authorize(
+      [
+        'resourceType' in permission && resourceRef
+          ? { permission, resourceRef }
+          : { permission: permission as BasicPermission },
+      ],
+      { credentials },
+    );
+    return decision.result === AuthorizeResult.ALLOW;
+  }
+
   async function authorize(
     credentials: BackstageCredentials,
     permission: BasicPermission,
     what: string,
   ) {
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
+    if (!(await allowed(credentials, permission))) {
       throw new NotAllowedError(
         `You may not ${what} (permission ${permission.name})`,
       );
     }
+  }
+
+  /**
+   * May the user read the payloads of this entity's dead letters? Its
+   * owners, on-call and admins (a resource permission on the entity); the
+   * platform-wide view, every team's payloads: on-call and admins only.
+   */
+  async function payloadsRefusal(
+    credentials: BackstageCredentials,
+    ref: string,
+    source: DeadLetterSource,
+  ): Promise<string | undefined> {
+    if (source.broker === 'dramatiq' && !source.actorPrefix) {
+      return (await allowed(credentials, dlqPlatformReadPermission))
+        ? undefined
+        : `The platform-wide dead letters carry every team's payloads: on-call and platform admins read them (permission ${dlqPlatformReadPermission.name}). You see the counts.`;
+    }
+    return (await allowed(credentials, dlqMessageReadPermission, ref))
+      ? undefined
+      : `Dead-letter payloads are for the owning team, on-call and platform admins (permission ${dlqMessageReadPermission.name}). You see the counts.`;
+  }
+
+  /** A dead letter as it may leave the backend. */
+  function masked(letter: DeadLetter, level: MaskLevel = 'masked'): DeadLetter {
+    return {
+      ...letter,
+      args: letter.args && masker.maskValue(letter.args, level),
+      kwargs: letter.kwargs && masker.maskValue(letter.kwargs, level),
+      traceback: letter.traceback && masker.maskText(letter.traceback, level),
+      unreadable:
+        letter.unreadable && masker.maskText(letter.unreadable, level),
+    };
   }
 
   /** The entity, read as the user, and the dead letters its annotation names. */
@@ -205,37 +276,94 @@ export async function createRouter(
 
   router.get('/dead-letters', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    await authorize(credentials, dlqMessageReadPermission, 'read dead letters');
+    await authorize(credentials, dlqBacklogReadPermission, 'read dead letters');
     const query = parse(listQuery, req.query, 'query');
     const {
       entityRef: ref,
       annotation,
       source,
     } = await sourceOf(query.entityRef, credentials);
+    const hiddenBecause = await payloadsRefusal(credentials, ref, source);
+    if (query.reveal) {
+      if (hiddenBecause) throw new NotAllowedError(hiddenBecause);
+      await authorize(
+        credentials,
+        dlqMessageRevealPermission,
+        'see dead letters unmasked',
+      );
+    }
     const list = await storeOf(source).list(query.limit);
+    const level: MaskLevel = query.reveal ? 'revealed' : 'masked';
     const body: DeadLetterList = {
       entityRef: ref,
       source: annotation,
       ...list,
+      items: hiddenBecause ? [] : list.items.map(l => masked(l, level)),
       limit: query.limit,
+      payloads: hiddenBecause ? 'hidden' : level,
+      hiddenBecause,
+    };
+    if (query.reveal) {
+      // Every unmasked read is on record: who, which entity, which messages.
+      const audit = await auditor.createEvent({
+        eventId: 'dead-letter-reveal',
+        severityLevel: 'high',
+        request: req,
+        meta: {
+          entityRef: ref,
+          count: body.items.length,
+          messageIds: body.items.map(l => l.messageId ?? l.key),
+        },
+      });
+      await audit.success();
+    }
+    res.json(body);
+  });
+
+  router.get('/backlog', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await authorize(
+      credentials,
+      dlqBacklogReadPermission,
+      'read queue backlogs',
+    );
+    const query = parse(backlogQuery, req.query, 'query');
+    const {
+      entityRef: ref,
+      annotation,
+      source,
+    } = await sourceOf(query.entityRef, credentials);
+    const store = storeOf(source);
+    const body: QueueBacklogList = {
+      entityRef: ref,
+      source: annotation,
+      scope: store.backlogScope,
+      queues: await store.backlog(),
+      at: new Date().toISOString(),
     };
     res.json(body);
   });
 
   router.get('/actions', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    await authorize(credentials, dlqMessageReadPermission, 'read dead letters');
+    await authorize(credentials, dlqBacklogReadPermission, 'read dead letters');
     const query = parse(actionsQuery, req.query, 'query');
     const { entityRef: ref, source } = await sourceOf(
       query.entityRef,
       credentials,
     );
     // The database only: the trail stays readable while Valkey is down.
-    const items: DeadLetterAction[] = await actions.list({
+    const rows = await actions.list({
       entityRef: ref,
       ...storeOf(source).actionScope,
       limit: query.limit,
     });
+    // A reason is free text: someone may have pasted a card number in it.
+    const items: DeadLetterAction[] = rows.map(row => ({
+      ...row,
+      reason: row.reason && masker.maskText(row.reason),
+      error: row.error && masker.maskText(row.error),
+    }));
     res.json({ items });
   });
 
@@ -371,7 +499,7 @@ export async function createRouter(
           storeOf(source).replay(body.queue, body.key, beforeChange),
       };
     });
-    res.json({ replayed });
+    res.json({ replayed: masked(replayed) });
   });
 
   router.post('/dead-letters/discard', async (req, res) => {
@@ -382,6 +510,8 @@ export async function createRouter(
         'discard dead letters',
       );
       const body = parse(discardRequestSchema, req.body, 'body');
+      // The reason is kept (trail, audit log) as masked as it is shown.
+      body.reason = masker.maskText(body.reason);
       Object.assign(meta, body);
       const { entityRef: ref, source } = await sourceOf(
         body.entityRef,
@@ -394,7 +524,7 @@ export async function createRouter(
           storeOf(source).discard(body.queue, body.key, beforeChange),
       };
     });
-    res.json({ discarded });
+    res.json({ discarded: masked(discarded) });
   });
 
   // Last: 5xx answers name the dependency and carry a request id; the

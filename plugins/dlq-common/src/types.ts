@@ -48,10 +48,61 @@ export interface DeadLetterList {
   /** The annotation value, e.g. `dramatiq:ledger.`. */
   source: string;
   queues: DeadLetterQueueDepth[];
-  /** Newest first, at most `limit` of them. */
+  /**
+   * Newest first, at most `limit` of them; empty when `payloads` is
+   * `hidden`.
+   */
   items: DeadLetter[];
   total: number;
   limit: number;
+  /**
+   * How the items' arguments, tracebacks and errors are shown: masked
+   * (card numbers, IBANs, e-mail addresses, phone numbers, secrets),
+   * revealed (to a platform admin who asked, audited; card numbers stay
+   * masked), or hidden (the user may see counts only: `hiddenBecause`).
+   */
+  payloads: 'masked' | 'revealed' | 'hidden';
+  hiddenBecause?: string;
+}
+
+/**
+ * The seed's alert thresholds for task queues (architecture 8.6.9): more
+ * than 1000 waiting tasks means scale the workers; more than 10 dead
+ * letters, investigate now (any on `critical` pages).
+ */
+export const BACKLOG_SCALE_THRESHOLD = 1000;
+export const DEAD_LETTER_TICKET_THRESHOLD = 10;
+
+/** The live state of one task queue, shared by every service using it. */
+export interface QueueBacklog {
+  queue: string;
+  /** Tasks waiting for a worker. */
+  waiting: number;
+  /** Fetched by a worker and not yet acknowledged. */
+  inFlight: number;
+  /**
+   * Waiting for a time: retries in their backoff and tasks sent with a
+   * delay (Dramatiq's `<queue>.DQ`, BullMQ's delayed jobs).
+   */
+  delayed: number;
+  /** When the oldest waiting task was enqueued (first enqueue, retries keep it). */
+  oldestWaitingAt?: string;
+  /** Set when what Valkey holds could not be read as the broker writes it. */
+  problem?: string;
+}
+
+/** What `GET /backlog` answers for one entity. */
+export interface QueueBacklogList {
+  entityRef: string;
+  source: string;
+  /**
+   * `queue`: Dramatiq queues are shared by many services, so these are the
+   * queues' totals; `service`: the service's own BullMQ queues.
+   */
+  scope: 'queue' | 'service';
+  queues: QueueBacklog[];
+  /** When it was read. */
+  at: string;
 }
 
 /**

@@ -5,3 +5,4 @@ export { EntityDeadLettersCard } from './components/EntityDeadLettersCard';
 export { EntityDeadLettersContent } from './components/EntityDeadLettersContent';
 export { hasDeadLetters } from './plugin';
 export type { DeadLetterList } from './api/DlqClient';
+export { ServicesQueuesCard } from './components/ServicesQueuesCard';

@@ -79,12 +79,20 @@ export const PERMISSION_MATRIX: MatrixRow[] = [
     answers: READ,
     why: 'who is on call',
   },
-  // --- dlq: dead letters (dlq.message.read; replay and discard: on-call) ---
+  // --- dlq: dead letters (counts and backlog: dlq.backlog.read, every role;
+  // payloads inside the answer: owners, on-call, admins; replay and discard:
+  // on-call) ---
   {
     route: 'GET /api/dlq/dead-letters',
     request: { path: `/api/dlq/dead-letters?entityRef=${q(LEDGER)}` },
     answers: READ,
     why: 'the dead-letter card and tab',
+  },
+  {
+    route: 'GET /api/dlq/backlog',
+    request: { path: `/api/dlq/backlog?entityRef=${q(LEDGER)}` },
+    answers: READ,
+    why: "the queues' waiting, in-flight and delayed tasks beside the dead letters",
   },
   {
     route: 'GET /api/dlq/actions',

@@ -1,3 +1,4 @@
+import { containsCardNumber } from '@internal/backend-helpers';
 import { ColumnFlag } from '@internal/plugin-data-ownership-common';
 
 /** Words that name personal data (GDPR) when they are a whole word of a column name. */
@@ -121,97 +122,6 @@ export function classifyColumnName(
     }
   }
   return { flags: [...flags], reasons };
-}
-
-/** Luhn checksum of a string of digits. */
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return false;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
-
-/**
- * Runs of digits with at most one space or dash between two digits: the
- * places a card number can be written, as `4111111111111111`,
- * `4111 1111 1111 1111` or `6011-1111-1111-1117`. A run is taken whole,
- * so it is always delimited by non-digits.
- */
-const DIGIT_RUNS = /\d+(?:[ -]\d+)*/g;
-
-/**
- * Is this string of 12 to 19 digits a card number (PAN)? Luhn-valid, and
- * not what a card number never is: one digit repeated (`0000…`, `8888…`),
- * a leading 0 (no card network issues them; zero-padded ids have them), or
- * a leading 1 with any length but 15 (only UATP airline cards start with 1,
- * with 15 digits; Unix times in ms, µs and ns have 13, 16 and 19 digits
- * and start with 1 until 2286).
- */
-function isPan(digits: string): boolean {
-  if (digits.length < 12 || digits.length > 19) return false;
-  if (/^(\d)\1*$/.test(digits)) return false;
-  if (digits[0] === '0') return false;
-  if (digits[0] === '1' && digits.length !== 15) return false;
-  return luhnValid(digits);
-}
-
-/**
- * Is this whole run of digit groups one card number? Either one group, or
- * groups of 3 to 6 digits (`5555 5555 5555 4444`, `3782 822463 10005`):
- * digits in twos (`61 23 45 67 89 01 25`) are not written card numbers.
- */
-function runIsPan(run: string): boolean {
-  const groups = run.split(/[ -]/);
-  if (groups.length > 1 && groups.some(g => g.length < 3 || g.length > 6)) {
-    return false;
-  }
-  return isPan(groups.join(''));
-}
-
-/**
- * The card numbers a run of digit groups can hold: the whole run, or any
- * one group (`4111111111111111 1227`, a PAN and an expiry). A longer
- * number in groups (an IBAN's 23 digits in fours) holds none.
- */
-function runHoldsPan(run: string): boolean {
-  return runIsPan(run) || run.split(/[ -]/).some(isPan);
-}
-
-/**
- * Does this text hold a card number: 12 to 19 digits, also written with
- * spaces or dashes, delimited by non-digits, passing Luhn (see `isPan`)?
- * Anywhere in the text: a whole value, a JSON document, an array, a note.
- * Not the digits of a decimal number (`0.1234567890123452`,
- * `4111111111111111.25`: floats in JSON documents) nor of an international
- * phone number (`+4915112345678`).
- */
-export function containsCardNumber(text: string): boolean {
-  for (const match of text.matchAll(DIGIT_RUNS)) {
-    const start = match.index!;
-    const end = start + match[0].length;
-    const before = text.slice(Math.max(0, start - 2), start);
-    const after = text.slice(end, end + 2);
-    if (/\d\.$/.test(before)) continue; // fraction of a decimal
-    if (/^\.\d/.test(after)) continue; // integer part of a decimal
-    if (before.endsWith('+')) continue; // E.164 phone number
-    if (runHoldsPan(match[0])) return true;
-  }
-  return false;
-}
-
-/** Is this whole value one card number (surrounding spaces aside)? */
-export function looksLikePan(value: string): boolean {
-  const trimmed = value.trim();
-  return /^\d+(?:[ -]\d+)*$/.test(trimmed) && runIsPan(trimmed);
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   DeadLetter,
   DeadLetterList,
   DeadLetterQueueDepth,
+  QueueBacklog,
 } from '@internal/plugin-dlq-common';
 import { Job, Queue } from 'bullmq';
 import Redis from 'ioredis';
@@ -105,6 +106,62 @@ export class BullmqDeadLetters {
         };
       });
       return { queues, items: unique.slice(0, limit), total: unique.length };
+    });
+  }
+
+  /**
+   * The service's BullMQ queues, in one pipeline of BullMQ's own keys
+   * (`bull:<service>-<queue>:…`): waiting (the `wait` and `paused` lists
+   * and the `prioritized` set), in flight (`active`), delayed (`delayed`,
+   * which also holds retries in their backoff), and the oldest waiting job
+   * (the `wait` list's tail: jobs are LPUSHed and taken from the right)
+   * for its `timestamp`.
+   */
+  async backlog(source: BullmqSource): Promise<QueueBacklog[]> {
+    return this.connection.run(async redis => {
+      const base = (q: string) => `${BULL_PREFIX}:${source.service}-${q}`;
+      const counts = redis.pipeline();
+      for (const q of BULLMQ_QUEUES) {
+        counts.llen(`${base(q)}:wait`);
+        counts.llen(`${base(q)}:paused`);
+        counts.zcard(`${base(q)}:prioritized`);
+        counts.llen(`${base(q)}:active`);
+        counts.zcard(`${base(q)}:delayed`);
+        counts.lindex(`${base(q)}:wait`, -1);
+      }
+      const results = (await counts.exec()) ?? [];
+      let at = 0;
+      const next = (): unknown => {
+        const [error, value] = results[at++] ?? [];
+        if (error) throw error;
+        return value;
+      };
+      const rows = BULLMQ_QUEUES.map(queue => ({
+        queue,
+        waiting: Number(next()) + Number(next()) + Number(next()),
+        inFlight: Number(next()),
+        delayed: Number(next()),
+        head: next() as string | null,
+      }));
+      const stamps = await Promise.all(
+        rows.map(r =>
+          r.head === null
+            ? null
+            : redis.hget(`${base(r.queue)}:${r.head}`, 'timestamp'),
+        ),
+      );
+      return rows.map(({ head, ...row }, i): QueueBacklog => {
+        const stamp = stamps[i];
+        // Taken meanwhile (or no job waiting): nothing to say.
+        if (head === null || stamp === null) return row;
+        const ms = Number(stamp);
+        return Number.isFinite(ms) && ms > 0
+          ? { ...row, oldestWaitingAt: new Date(ms).toISOString() }
+          : {
+              ...row,
+              problem: `the oldest waiting job ${head} has no valid timestamp`,
+            };
+      });
     });
   }
 

@@ -3,6 +3,7 @@ import {
   DeadLetter,
   DeadLetterList,
   DeadLetterQueueDepth,
+  QueueBacklog,
 } from '@internal/plugin-dlq-common';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -168,6 +169,90 @@ export class DramatiqDeadLetters {
       queues: perQueue.map(p => p.depthOf),
       entries: perQueue.flatMap(p => p.entries),
     };
+  }
+
+  /**
+   * Each queue's backlog, in one pipeline: LLEN of `<q>` (waiting) and
+   * `<q>.DQ` (delayed: Dramatiq's delay queue is a list the workers drain
+   * into memory until each message's eta), SCARD of every worker's
+   * `__acks__.<worker>.<q>` (in flight; `.DQ` acks are delayed tasks a
+   * worker holds), workers from `__heartbeats__`; then the oldest waiting
+   * message (the list's head: enqueue RPUSHes, fetch LPOPs) for its
+   * `message_timestamp`. Queues are shared, so these are the queues' totals.
+   */
+  async backlog(): Promise<QueueBacklog[]> {
+    const ns = this.options.namespace;
+    return this.connection.run(async redis => {
+      const workers = await redis.zrange(`${ns}:__heartbeats__`, 0, -1);
+      const counts = redis.pipeline();
+      for (const queue of this.options.queues) {
+        const k = this.keys(queue);
+        counts.llen(k.queue);
+        counts.llen(`${k.queue}.DQ`);
+        counts.lindex(k.queue, 0);
+        for (const worker of workers) {
+          counts.scard(`${ns}:__acks__.${worker}.${queue}`);
+          counts.scard(`${ns}:__acks__.${worker}.${queue}.DQ`);
+        }
+      }
+      const results = (await counts.exec()) ?? [];
+      let at = 0;
+      const next = (): unknown => {
+        const [error, value] = results[at++] ?? [];
+        // WRONGTYPE and the like: a key that is not what Dramatiq writes.
+        if (error) throw error;
+        return value;
+      };
+      const rows = this.options.queues.map(queue => {
+        const waiting = Number(next());
+        const delayed = Number(next());
+        const head = next() as string | null;
+        let inFlight = 0;
+        let delayedHeld = 0;
+        for (let w = 0; w < workers.length; w++) {
+          inFlight += Number(next());
+          delayedHeld += Number(next());
+        }
+        return {
+          queue,
+          waiting,
+          inFlight,
+          delayed: delayed + delayedHeld,
+          head,
+        };
+      });
+      const heads = rows.filter(r => r.head !== null);
+      const messages = heads.length
+        ? await Promise.all(
+            heads.map(r => redis.hget(this.keys(r.queue).msgs, r.head!)),
+          )
+        : [];
+      const oldest = new Map<string, string | { problem: string }>();
+      heads.forEach((r, i) => {
+        // Taken and acknowledged between the two reads: nothing to say.
+        if (messages[i] === null) return;
+        const stored = parseStoredMessage(messages[i], this.keys(r.queue).msgs);
+        const when =
+          'message' in stored
+            ? isoFromMs(stored.message.message_timestamp)
+            : undefined;
+        oldest.set(
+          r.queue,
+          when ?? {
+            problem: `the oldest waiting message ${r.head} cannot be read: ${
+              'unreadable' in stored ? stored.unreadable : 'no valid timestamp'
+            }`,
+          },
+        );
+      });
+      return rows.map(({ head, ...row }): QueueBacklog => {
+        const o = oldest.get(row.queue);
+        if (o === undefined) return row;
+        return typeof o === 'string'
+          ? { ...row, oldestWaitingAt: o }
+          : { ...row, problem: o.problem };
+      });
+    });
   }
 
   /** The dead letters of one actor prefix: every message's actor is needed. */

@@ -35,7 +35,11 @@ describe('DlqClient', () => {
     expect(list.source).toBe('dramatiq:ledger.');
     expect(asked?.searchParams.get('entityRef')).toBe(entityRef);
     expect(asked?.searchParams.get('limit')).toBe('200');
+    expect(asked?.searchParams.has('reveal')).toBe(false);
     expect(fetchApi.fetch).toHaveBeenCalled();
+
+    await client.getDeadLetters(entityRef, { reveal: true });
+    expect(asked?.searchParams.get('reveal')).toBe('true');
   });
 
   it('asks for the latest 50 actions', async () => {

@@ -9,10 +9,13 @@ import {
   DeadLetterAction,
   DeadLetterList,
   DiscardRequest,
+  QueueBacklogList,
   ReplayRequest,
 } from '@internal/plugin-dlq-common';
 
 export type {
+  QueueBacklog,
+  QueueBacklogList,
   DeadLetter,
   DeadLetterAction,
   DeadLetterList,
@@ -23,11 +26,16 @@ export type {
 
 /** The dead-letter backend, as the signed-in user sees it. */
 export interface DlqApi {
-  /** The entity's dead letters, newest first, and the depth of each queue. */
+  /**
+   * The entity's dead letters, newest first, and the depth of each queue;
+   * payloads masked, or `reveal`ed to a platform admin (audited).
+   */
   getDeadLetters(
     entityRef: string,
-    options?: { limit?: number },
+    options?: { limit?: number; reveal?: boolean },
   ): Promise<DeadLetterList>;
+  /** Waiting, in-flight and delayed tasks of the entity's queues. */
+  getBacklog(entityRef: string): Promise<QueueBacklogList>;
   /** Puts one dead letter back on its original queue, retries reset. */
   replay(request: ReplayRequest): Promise<DeadLetter>;
   /** Removes one dead letter for good; the reason goes to the audit trail. */
@@ -47,12 +55,21 @@ export class DlqClient implements DlqApi {
     private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
   ) {}
 
-  getDeadLetters(entityRef: string, options?: { limit?: number }) {
+  getDeadLetters(
+    entityRef: string,
+    options?: { limit?: number; reveal?: boolean },
+  ) {
     const query = new URLSearchParams({
       entityRef,
       limit: String(options?.limit ?? 200),
     });
+    if (options?.reveal) query.set('reveal', 'true');
     return this.request<DeadLetterList>(`/dead-letters?${query}`);
+  }
+
+  getBacklog(entityRef: string) {
+    const query = new URLSearchParams({ entityRef });
+    return this.request<QueueBacklogList>(`/backlog?${query}`);
   }
 
   async replay(request: ReplayRequest) {

@@ -20,7 +20,7 @@ describe('format', () => {
     expect(until(iso(6 * DAY + 23 * HOUR), now)).toBe('in 6 days');
     expect(until(iso(5 * HOUR + 59 * MINUTE), now)).toBe('in 5 h');
     expect(until(iso(30 * 1000), now)).toBe('in 1 min');
-    expect(until(iso(-1), now)).toBe('expired');
+    expect(until(iso(-1), now)).toBe('due to be purged');
   });
 
   it('gives the exact time in UTC', () => {

@@ -19,12 +19,15 @@ export function ago(iso: string | undefined, now = Date.now()) {
   return `${span(ms)} ago`;
 }
 
-/** "in 6 days", "in 5 h", or "expired". */
+/**
+ * "in 6 days", "in 5 h", or, once past Dramatiq's dead_message_ttl, "due to
+ * be purged": Dramatiq deletes it at its next maintenance run.
+ */
 export function until(iso: string | undefined, now = Date.now()) {
   if (!iso) return '—';
   const ms = Date.parse(iso) - now;
   if (Number.isNaN(ms)) return '—';
-  if (ms <= 0) return 'expired';
+  if (ms <= 0) return 'due to be purged';
   return `in ${span(ms)}`;
 }
 

@@ -21,10 +21,27 @@ import {
 import { LocalPlusRolesPolicy } from './LocalPlusRolesPolicy';
 import { readRoleBindings } from './roles';
 
-// A dead-letter replay, as the dlq plugin will declare it.
+// The dlq plugin's permissions, as it declares them.
 const dlqReplayPermission = createPermission({
   name: 'dlq.message.replay',
   attributes: { action: 'update' },
+});
+const dlqMessageReadPermission = createPermission({
+  name: 'dlq.message.read',
+  attributes: { action: 'read' },
+  resourceType: 'catalog-entity',
+});
+const dlqPlatformReadPermission = createPermission({
+  name: 'dlq.platform.read',
+  attributes: { action: 'read' },
+});
+const dlqBacklogReadPermission = createPermission({
+  name: 'dlq.backlog.read',
+  attributes: { action: 'read' },
+});
+const dlqRevealPermission = createPermission({
+  name: 'dlq.message.reveal',
+  attributes: {},
 });
 const kubernetesProxyPermission = createPermission({
   name: 'kubernetes.proxy',
@@ -72,7 +89,7 @@ async function decide(userRef: string, permission: any) {
   return decision.result;
 }
 
-const { ALLOW, DENY } = AuthorizeResult;
+const { ALLOW, DENY, CONDITIONAL } = AuthorizeResult;
 
 describe('LocalPlusRolesPolicy', () => {
   // [permission, platform-admin, developer, on-call, compliance-reviewer, no role]
@@ -128,6 +145,26 @@ describe('LocalPlusRolesPolicy', () => {
       [ALLOW, DENY, ALLOW, DENY, DENY],
     ],
     [
+      "read a service's dead-letter payloads (developers: their own services')",
+      dlqMessageReadPermission,
+      [ALLOW, CONDITIONAL, ALLOW, DENY, DENY],
+    ],
+    [
+      'read the platform-wide dead letters',
+      dlqPlatformReadPermission,
+      [ALLOW, DENY, ALLOW, DENY, DENY],
+    ],
+    [
+      'read dead-letter counts and backlogs',
+      dlqBacklogReadPermission,
+      [ALLOW, ALLOW, ALLOW, ALLOW, DENY],
+    ],
+    [
+      'read dead letters unmasked',
+      dlqRevealPermission,
+      [ALLOW, DENY, DENY, DENY, DENY],
+    ],
+    [
       'proxy to Kubernetes',
       kubernetesProxyPermission,
       [ALLOW, DENY, DENY, DENY, DENY],
@@ -140,6 +177,28 @@ describe('LocalPlusRolesPolicy', () => {
       users.map(u => decide(`user:default/${u}`, permission)),
     );
     expect(results).toEqual(expected);
+  });
+
+  it("gives a developer their own services' dead letters through the catalog's owner rule", async () => {
+    const decision = await policy.handle(
+      { permission: dlqMessageReadPermission },
+      {
+        credentials: mockCredentials.user('user:default/dev'),
+        info: undefined as any,
+      },
+    );
+    expect(decision).toEqual({
+      result: CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        resourceType: 'catalog-entity',
+        params: {
+          claims: ['user:default/dev', 'group:default/product-team'],
+        },
+      },
+    });
   });
 
   it('matches group references whatever their case', async () => {

@@ -1,6 +1,12 @@
 import { LoggerService, UserInfoService } from '@backstage/backend-plugin-api';
 import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
+import {
   AuthorizeResult,
+  isResourcePermission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import {
@@ -8,12 +14,15 @@ import {
   PolicyQuery,
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
-import { ROLE_GRANTS, RoleBindings, grantAllows, rolesOf } from './roles';
+import { ROLE_GRANTS, RoleBindings, grantAnswer, rolesOf } from './roles';
 
 /**
  * Grants permissions by role. A user's roles come from the catalog groups
  * (and user references) they own, as bound in `permission.roleBindings`.
  * A user with no role is refused everything; so is a request with no user.
+ * A role that holds a catalog-entity permission only for what it owns gets
+ * a conditional decision: the catalog applies IS_ENTITY_OWNER with the
+ * user's ownership references to the entity asked about.
  */
 export class LocalPlusRolesPolicy implements PermissionPolicy {
   constructor(
@@ -32,16 +41,24 @@ export class LocalPlusRolesPolicy implements PermissionPolicy {
     const { userEntityRef, ownershipEntityRefs } =
       await this.userInfo.getUserInfo(user.credentials);
     const roles = rolesOf(this.bindings, ownershipEntityRefs);
-    const allowed = roles.some(role =>
-      grantAllows(ROLE_GRANTS[role], request.permission),
+    const answers = roles.map(role =>
+      grantAnswer(ROLE_GRANTS[role], request.permission),
     );
-    if (!allowed) {
-      this.logger.debug(
-        `Denied ${request.permission.name} to ${userEntityRef} (roles: ${
-          roles.join(', ') || 'none'
-        })`,
+    if (answers.includes('allow')) return { result: AuthorizeResult.ALLOW };
+    if (
+      answers.includes('owned') &&
+      isResourcePermission(request.permission, RESOURCE_TYPE_CATALOG_ENTITY)
+    ) {
+      return createCatalogConditionalDecision(
+        request.permission,
+        catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),
       );
     }
-    return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+    this.logger.debug(
+      `Denied ${request.permission.name} to ${userEntityRef} (roles: ${
+        roles.join(', ') || 'none'
+      })`,
+    );
+    return { result: AuthorizeResult.DENY };
   }
 }

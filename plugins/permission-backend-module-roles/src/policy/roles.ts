@@ -15,16 +15,28 @@ export type Role = (typeof ROLES)[number];
 /**
  * What each role may do.
  *
- * `read` grants every permission whose `attributes.action` is `read`.
- * `allow` lists permission names; a trailing `.*` grants a whole plugin's
- * permissions. Plugins that add permissions add them here.
+ * `read` grants every permission whose `attributes.action` is `read`, but
+ * those in `except`. `allow` lists permission names; a trailing `.*` grants
+ * a whole plugin's permissions. `ownedOnly` lists resource permissions on
+ * catalog entities that the role holds only for the entities it owns (the
+ * catalog's IS_ENTITY_OWNER rule decides). Plugins that add permissions add
+ * them here.
  */
-export type Grant = { all?: boolean; read?: boolean; allow?: string[] };
+export type Grant = {
+  all?: boolean;
+  read?: boolean;
+  allow?: string[];
+  except?: string[];
+  ownedOnly?: string[];
+};
 
 export const ROLE_GRANTS: Record<Role, Grant> = {
   'platform-admin': { all: true },
   developer: {
     read: true,
+    // Their own services' dead-letter payloads; not the platform-wide view.
+    ownedOnly: ['dlq.message.read'],
+    except: ['dlq.platform.read'],
     allow: [
       // Register and refresh their own components, validate catalog files.
       'catalog.entity.create',
@@ -43,29 +55,40 @@ export const ROLE_GRANTS: Record<Role, Grant> = {
     read: true,
     allow: [
       'catalog.entity.refresh',
-      // Dead-letter queue actions (replay, discard) of the dlq plugin.
-      'dlq.*',
+      // Dead letters of every service: replay and discard them. Unmasked
+      // payloads (dlq.message.reveal) stay with platform admins.
+      'dlq.message.replay',
+      'dlq.message.discard',
     ],
   },
   'compliance-reviewer': {
     read: true,
+    // Dead-letter counts and the audit trail, never payloads.
+    except: ['dlq.message.read', 'dlq.platform.read'],
     // Evidence files of the Kyverno policy reports (audited).
     allow: ['kyverno.evidence.export'],
   },
 };
 
-/** Is `permissionName` (with its action) granted by `grant`? */
-export function grantAllows(
+/** What a grant says about a permission: yes, only for owned entities, or no. */
+export type GrantAnswer = 'allow' | 'owned' | 'deny';
+
+export function grantAnswer(
   grant: Grant,
   permission: { name: string; attributes: { action?: string } },
-): boolean {
-  if (grant.all) return true;
-  if (grant.read && permission.attributes.action === 'read') return true;
-  return (grant.allow ?? []).some(pattern =>
-    pattern.endsWith('.*')
-      ? permission.name.startsWith(pattern.slice(0, -1))
-      : permission.name === pattern,
-  );
+): GrantAnswer {
+  if (grant.all) return 'allow';
+  const named = (patterns: string[] = []) =>
+    patterns.some(pattern =>
+      pattern.endsWith('.*')
+        ? permission.name.startsWith(pattern.slice(0, -1))
+        : permission.name === pattern,
+    );
+  if (named(grant.allow)) return 'allow';
+  if (named(grant.except)) return 'deny';
+  if (named(grant.ownedOnly)) return 'owned';
+  if (grant.read && permission.attributes.action === 'read') return 'allow';
+  return 'deny';
 }
 
 const memberRef = z.string().transform((value, ctx) => {

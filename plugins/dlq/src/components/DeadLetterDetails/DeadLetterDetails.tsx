@@ -111,9 +111,10 @@ export function DeadLetterDetails(props: { item: DeadLetter; label?: string }) {
                 {pretty(item.kwargs ?? {})}
               </Block>
               <Typography variant="caption" color="textSecondary" paragraph>
-                Arguments carry identifiers only. Personal data here is a GDPR
-                incident: tell group:default/compliance, and do not copy the
-                payload into Slack or tickets.
+                The portal masks card numbers (first 6 and last 4 digits),
+                IBANs, e-mail addresses, phone numbers and secrets; a replay
+                sends the original task. Do not copy payloads into Slack or
+                tickets.
               </Typography>
             </>
           )}

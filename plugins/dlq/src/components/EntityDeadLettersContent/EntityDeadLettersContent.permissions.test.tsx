@@ -1,6 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
+  list,
   mockDlqApi,
   permissions,
   renderWithApis,
@@ -14,9 +15,15 @@ describe('EntityDeadLettersContent for someone without the on-call role', () => 
     const dlq = mockDlqApi();
     await renderWithApis(<EntityDeadLettersContent />, {
       dlq,
-      permission: permissions(['dlq.message.replay', 'dlq.message.discard']),
+      permission: permissions([
+        'dlq.message.replay',
+        'dlq.message.discard',
+        'dlq.message.reveal',
+      ]),
     });
     await screen.findByText('2 dead letters');
+    // Unmasked values are for platform admins: no switch.
+    expect(screen.queryByRole('checkbox')).not.toBeInTheDocument();
     expect(
       await screen.findByText(
         'You can view dead letters. Replay and discard need the on-call role (dlq.message.replay, dlq.message.discard).',
@@ -49,5 +56,31 @@ describe('EntityDeadLettersContent for someone without the on-call role', () => 
     expect(await screen.findByLabelText('Traceback')).toBeInTheDocument();
     expect(dlq.replay).not.toHaveBeenCalled();
     expect(dlq.discard).not.toHaveBeenCalled();
+  });
+
+  it('shows counts and why, without payloads, to someone who may not read them', async () => {
+    const because =
+      'Dead-letter payloads are for the owning team, on-call and platform admins (permission dlq.message.read). You see the counts.';
+    const dlq = mockDlqApi({
+      getDeadLetters: async () => ({
+        ...list([], [{ queue: 'critical', depth: 3 }]),
+        total: 3,
+        payloads: 'hidden',
+        hiddenBecause: because,
+      }),
+    });
+    await renderWithApis(<EntityDeadLettersContent />, {
+      dlq,
+      permission: permissions([
+        'dlq.message.replay',
+        'dlq.message.discard',
+        'dlq.message.reveal',
+      ]),
+    });
+    expect(await screen.findByText(because)).toBeInTheDocument();
+    expect(screen.getByText('3 dead letters')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', { name: 'Dead-lettered tasks' }),
+    ).not.toBeInTheDocument();
   });
 });

@@ -53,7 +53,9 @@ describe('EntityDeadLettersContent (the dead-letter tab)', () => {
     });
     await render(dlq);
     expect(await screen.findByText('2 dead letters')).toBeInTheDocument();
-    expect(dlq.getDeadLetters).toHaveBeenCalledWith(entityRef);
+    expect(dlq.getDeadLetters).toHaveBeenCalledWith(entityRef, {
+      reveal: false,
+    });
     expect(dlq.getActions).toHaveBeenCalledWith(entityRef);
 
     expect(rows()).toEqual([
@@ -407,5 +409,28 @@ describe('EntityDeadLettersContent (the dead-letter tab)', () => {
         reason: 'corrupted by the 2026-11-02 Valkey restore',
       }),
     );
+  });
+
+  it('lets a platform admin reveal masked values, asking the backend again', async () => {
+    const dlq = mockDlqApi({
+      getDeadLetters: async (_ref, options) => ({
+        ...list([rollback], [{ queue: 'critical', depth: 1 }]),
+        payloads: options?.reveal ? 'revealed' : 'masked',
+      }),
+    });
+    await render(dlq);
+    const toggle = await screen.findByRole('checkbox', {
+      name: /Show e-mail addresses, phone numbers, IBANs and secrets unmasked \(each read is audited; card numbers stay masked\)/,
+    });
+    expect(toggle).not.toBeChecked();
+    await userEvent.click(toggle);
+    await waitFor(() =>
+      expect(dlq.getDeadLetters).toHaveBeenLastCalledWith(entityRef, {
+        reveal: true,
+      }),
+    );
+    expect(
+      await screen.findByRole('checkbox', { checked: true }),
+    ).toBeInTheDocument();
   });
 });

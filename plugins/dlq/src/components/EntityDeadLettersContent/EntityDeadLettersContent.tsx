@@ -8,8 +8,11 @@ import {
   DeadLetter,
   dlqMessageDiscardPermission,
   dlqMessageReplayPermission,
+  dlqMessageRevealPermission,
 } from '@internal/plugin-dlq-common';
 import Box from '@material-ui/core/Box';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import Switch from '@material-ui/core/Switch';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
@@ -21,6 +24,7 @@ import { describe } from '../describe';
 import { DiscardDialog } from '../DiscardDialog';
 import { messageOf, statusOf } from '../format';
 import { LoadError } from '../LoadError';
+import { QueueBacklogTable } from '../QueueBacklog';
 import { QueueDepths } from '../QueueDepths';
 import { RecentActions } from '../RecentActions';
 import { ReplayDialog } from '../ReplayDialog';
@@ -47,21 +51,31 @@ export function EntityDeadLettersContent() {
   const entityRef = stringifyEntityRef(entity);
   const replay = usePermissionOf(dlqMessageReplayPermission);
   const discard = usePermissionOf(dlqMessageDiscardPermission);
+  const mayReveal = usePermission({
+    permission: dlqMessageRevealPermission,
+  }).allowed;
+  const [reveal, setReveal] = useState(false);
 
   const list = useAsyncRetry(
-    () => api.getDeadLetters(entityRef),
-    [api, entityRef],
+    () => api.getDeadLetters(entityRef, { reveal }),
+    [api, entityRef, reveal],
   );
   const actions = useAsyncRetry(
     () => api.getActions(entityRef),
     [api, entityRef],
   );
+  const backlog = useAsyncRetry(
+    () => api.getBacklog(entityRef),
+    [api, entityRef],
+  );
   const { retry: retryList } = list;
   const { retry: retryActions } = actions;
+  const { retry: retryBacklog } = backlog;
   const refresh = useCallback(() => {
     retryList();
     retryActions();
-  }, [retryList, retryActions]);
+    retryBacklog();
+  }, [retryList, retryActions, retryBacklog]);
 
   const [pending, setPending] = useState<Pending>();
   const [busy, setBusy] = useState(false);
@@ -147,6 +161,25 @@ export function EntityDeadLettersContent() {
       ) : (
         <>
           <QueueDepths list={value} />
+          {value.payloads === 'hidden' && (
+            <Box mt={2}>
+              <Alert severity="info">{value.hiddenBecause}</Alert>
+            </Box>
+          )}
+          {value.payloads !== 'hidden' && mayReveal && (
+            <Box mt={2}>
+              <FormControlLabel
+                control={
+                  <Switch
+                    checked={reveal}
+                    onChange={(_, checked) => setReveal(checked)}
+                    color="primary"
+                  />
+                }
+                label="Show e-mail addresses, phone numbers, IBANs and secrets unmasked (each read is audited; card numbers stay masked)"
+              />
+            </Box>
+          )}
           {value.items.length > 0 && (
             <Box mt={3}>
               {denied.length > 0 && (
@@ -189,6 +222,17 @@ export function EntityDeadLettersContent() {
             </Box>
           )}
           {deadLetters}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Queue backlog">
+          {backlog.error && (
+            <LoadError error={backlog.error} retry={backlog.retry} />
+          )}
+          {!backlog.error && !backlog.value && <Progress />}
+          {!backlog.error && backlog.value && (
+            <QueueBacklogTable backlog={backlog.value} />
+          )}
         </InfoCard>
       </Grid>
       <Grid item xs={12}>

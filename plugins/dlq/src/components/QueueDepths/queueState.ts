@@ -1,4 +1,7 @@
-import { DeadLetterQueueDepth } from '@internal/plugin-dlq-common';
+import {
+  DEAD_LETTER_TICKET_THRESHOLD,
+  DeadLetterQueueDepth,
+} from '@internal/plugin-dlq-common';
 
 /**
  * How urgent a queue's dead letters are, following the
@@ -7,7 +10,7 @@ import { DeadLetterQueueDepth } from '@internal/plugin-dlq-common';
  */
 export type QueueState = 'page' | 'ticket' | 'watch' | 'ok';
 
-export const TICKET_THRESHOLD = 10;
+export const TICKET_THRESHOLD = DEAD_LETTER_TICKET_THRESHOLD;
 
 export function queueState(q: DeadLetterQueueDepth): QueueState {
   if (q.depth <= 0) return 'ok';
@@ -33,7 +36,7 @@ export function worstState(queues: DeadLetterQueueDepth[]): QueueState {
 const PRIORITY = ['critical', 'high', 'default', 'low', 'scheduled'];
 
 /** Highest priority first; queues the runbook does not know, by name. */
-export function byPriority(queues: DeadLetterQueueDepth[]) {
+export function byPriority<T extends { queue: string }>(queues: T[]): T[] {
   const rank = (q: string) => {
     const i = PRIORITY.indexOf(q);
     return i === -1 ? PRIORITY.length : i;

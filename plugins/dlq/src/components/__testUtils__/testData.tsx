@@ -16,6 +16,7 @@ import {
   DeadLetter,
   DeadLetterAction,
   DeadLetterList,
+  QueueBacklogList,
 } from '@internal/plugin-dlq-common';
 import { DlqApi, dlqApiRef } from '../../api/DlqClient';
 
@@ -95,6 +96,7 @@ export const list = (
   items,
   total: items.length,
   limit: 200,
+  payloads: 'masked',
 });
 
 export const discarded: DeadLetterAction = {
@@ -144,12 +146,45 @@ export const valkeyDown = async (): Promise<never> => {
   throw await errorResponse(503, 'ServiceUnavailableError', VALKEY_DOWN);
 };
 
+/** svc-ledger's queues: critical busy, default past the scaling threshold. */
+export const backlog: QueueBacklogList = {
+  entityRef,
+  source: 'dramatiq:ledger.',
+  scope: 'queue',
+  at: new Date().toISOString(),
+  queues: [
+    {
+      queue: 'critical',
+      waiting: 4,
+      inFlight: 2,
+      delayed: 1,
+      oldestWaitingAt: new Date(Date.now() - 90_000).toISOString(),
+    },
+    { queue: 'high', waiting: 0, inFlight: 0, delayed: 0 },
+    {
+      queue: 'default',
+      waiting: 1500,
+      inFlight: 20,
+      delayed: 3,
+      oldestWaitingAt: new Date(Date.now() - 40 * 60_000).toISOString(),
+    },
+    {
+      queue: 'low',
+      waiting: 2,
+      inFlight: 0,
+      delayed: 0,
+      problem: 'the oldest waiting message m-1 cannot be read: not JSON',
+    },
+  ],
+};
+
 /** A dead-letter backend in memory; every method is a jest mock. */
 export function mockDlqApi(overrides: Partial<DlqApi> = {}) {
   const impl: DlqApi = {
     getDeadLetters: async () =>
       list([rollback, fraudAlert], [{ queue: 'critical', depth: 2 }]),
     getActions: async () => [discarded],
+    getBacklog: async () => backlog,
     replay: async r => [rollback, fraudAlert].find(i => i.key === r.key)!,
     discard: async r =>
       [rollback, fraudAlert, garbled].find(i => i.key === r.key)!,
@@ -158,6 +193,7 @@ export function mockDlqApi(overrides: Partial<DlqApi> = {}) {
   return {
     getDeadLetters: jest.fn(impl.getDeadLetters),
     getActions: jest.fn(impl.getActions),
+    getBacklog: jest.fn(impl.getBacklog),
     replay: jest.fn(impl.replay),
     discard: jest.fn(impl.discard),
   };

@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -7,6 +7,7 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/frontend-test-utils';
+import { DlqClient, dlqApiRef } from '@internal/plugin-dlq';
 import { RunbooksClient, runbooksApiRef } from '../../api/RunbooksClient';
 import { OnCallPage } from './OnCallPage';
 
@@ -39,8 +40,17 @@ describe('OnCallPage', () => {
       },
       fetchApi: { fetch: (input, init) => fetch(input, init) },
     });
+    const dlq = new DlqClient({
+      discoveryApi: { getBaseUrl: async () => 'http://backend.test/api/dlq' },
+      fetchApi: { fetch: (input, init) => fetch(input, init) },
+    });
     return renderInTestApp(
-      <TestApiProvider apis={[[runbooksApiRef, client]]}>
+      <TestApiProvider
+        apis={[
+          [runbooksApiRef, client],
+          [dlqApiRef, dlq],
+        ]}
+      >
         <OnCallPage />
       </TestApiProvider>,
     );
@@ -74,8 +84,58 @@ describe('OnCallPage', () => {
           ],
         }),
       ),
+      http.get('http://backend.test/api/dlq/dead-letters', () =>
+        HttpResponse.json({
+          entityRef: 'component:default/svc-ledger',
+          source: 'dramatiq:ledger.',
+          queues: [
+            { queue: 'critical', depth: 3 },
+            { queue: 'high', depth: 0 },
+          ],
+          items: [],
+          total: 3,
+          limit: 1,
+          payloads: 'masked',
+        }),
+      ),
+      http.get('http://backend.test/api/dlq/backlog', () =>
+        HttpResponse.json({
+          entityRef: 'component:default/svc-ledger',
+          source: 'dramatiq:ledger.',
+          scope: 'queue',
+          at: new Date().toISOString(),
+          queues: [
+            { queue: 'critical', waiting: 1200, inFlight: 5, delayed: 2 },
+            { queue: 'high', waiting: 7, inFlight: 0, delayed: 0 },
+          ],
+        }),
+      ),
     );
     await render();
+    // The alerting service's dead letters and the backlog of their queue.
+    const queues = await screen.findByRole('table', {
+      name: 'Dead letters and backlog of alerting services',
+    });
+    const row = within(queues).getAllByRole('row')[1];
+    expect(
+      within(row)
+        .getAllByRole('cell')
+        .map(c => c.textContent),
+    ).toEqual([
+      'svc-ledger',
+      '3 page',
+      'criticalscale workers: critical',
+      '1200',
+      '5',
+      '2',
+      '—',
+    ]);
+    expect(
+      within(row).getByRole('link', { name: 'svc-ledger' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/svc-ledger/dead-letters',
+    );
     expect(
       await screen.findByRole('link', { name: 'Julien Lefèvre' }),
     ).toBeInTheDocument();

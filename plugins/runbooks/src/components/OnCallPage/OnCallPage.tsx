@@ -9,11 +9,13 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
+import { ServicesQueuesCard } from '@internal/plugin-dlq';
 import {
   FiringAlert,
   OnCallPerson,
   OnCallRotation,
 } from '@internal/plugin-runbooks-common';
+import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
@@ -204,6 +206,9 @@ function FiringAlertsCard() {
       </InfoCard>
     );
   }
+  const services = value.alerts
+    .map(a => a.entityRef)
+    .filter((ref): ref is string => !!ref);
   return (
     <>
       {unavailable}
@@ -219,11 +224,19 @@ function FiringAlertsCard() {
           draggable: false,
         }}
       />
+      {services.length > 0 && (
+        <Box mt={3}>
+          <ServicesQueuesCard entityRefs={services} />
+        </Box>
+      )}
     </>
   );
 }
 
-/** The on-call page: who is on call, and what is firing with its runbook. */
+/**
+ * The on-call page: who is on call, what is firing with its runbook, and
+ * the dead letters and queue backlog of the services alerts fire for.
+ */
 export function OnCallPage() {
   return (
     <Content data-testid="on-call-page">

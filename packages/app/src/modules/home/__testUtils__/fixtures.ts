@@ -146,6 +146,7 @@ export const deadLetters = (
   items: [],
   total: queues.reduce((n, [, depth]) => n + depth, 0),
   limit: 1,
+  payloads: 'masked',
 });
 
 export const burningLedger: FiringAlert = {

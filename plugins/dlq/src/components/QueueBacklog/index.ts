@@ -1,0 +1,1 @@
+export { QueueBacklogTable, backlogState } from './QueueBacklog';

@@ -1,0 +1,1 @@
+export { ServicesQueuesCard } from './ServicesQueuesCard';
