@@ -32,6 +32,17 @@ export interface Config {
       urlTemplate: string;
     }>;
     /**
+     * How much one listing may read, so that memory and time stay bounded
+     * whatever the queues hold. A page examines at most `scanBudget` dead
+     * letters (20000) and ends with a cursor to go on; counting with a filter
+     * on content (a service's actors, an error, a text) reads at most
+     * `countBudget` (100000), past which counts are lower bounds.
+     */
+    listing?: {
+      scanBudget?: number;
+      countBudget?: number;
+    };
+    /**
      * Masking of what the dead-letter pages show. Card numbers (first 6 and
      * last 4 kept), IBANs, e-mail addresses, phone numbers and the values of
      * keys such as password, token, secret, authorization and cvv are always

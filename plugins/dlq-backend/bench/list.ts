@@ -92,6 +92,8 @@ async function main() {
       queues: ['critical', 'high', 'default', 'low', 'scheduled'],
       deadMessageTtlMs: 7 * 24 * 3600_000,
       links: [],
+      scanBudget: 20_000,
+      countBudget: 1_000_000,
     });
     const ledger = { broker: 'dramatiq' as const, actorPrefix: 'ledger.' };
     const all = { broker: 'dramatiq' as const };
@@ -99,7 +101,7 @@ async function main() {
     global.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
     const start = process.hrtime.bigint();
-    const first = await store.list(ledger, 1000);
+    const first = await store.list(ledger, { limit: 1000 });
     const firstMs = ms(start);
     // One letter in 100 is svc-ledger's (seed).
     if (first.total !== Math.ceil(LETTERS / 100)) {
@@ -108,8 +110,8 @@ async function main() {
     global.gc?.();
     const heapGrowth =
       (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
-    const warm = await timeRuns(() => store.list(ledger, 1000));
-    const platform = await timeRuns(() => store.list(all, 200));
+    const warm = await timeRuns(() => store.list(ledger, { limit: 1000 }));
+    const platform = await timeRuns(() => store.list(all, { limit: 200 }));
     const raw = await timeRuns(async () => {
       for (const queue of QUEUES) {
         const entries = await redis.zrange(

@@ -512,4 +512,63 @@ describeWithRedis('BullMQ dead letters against a real Redis', () => {
       workerConnection.disconnect();
     }
   });
+
+  it('pages with a cursor, newest first, and filters by queue, error and age, keeping only the page', async () => {
+    const fields: Record<string, string> = {};
+    const add = (queue: string, jobId: string, minutesAgo: number) => {
+      const r = record({ queue, jobId, minutesAgo });
+      fields[r.id] = JSON.stringify(
+        jobId === 'j-timeout'
+          ? { ...r, stacktrace: ['TimeoutError: ledger took 5 s'] }
+          : r,
+      );
+    };
+    add('high', 'j1', 1);
+    add('critical', 'j2', 3);
+    add('high', 'j3', 3); // same millisecond as j2: critical first
+    add('low', 'j4', 10);
+    add('default', 'j-timeout', 20);
+    add('high', 'j6', 30);
+    add('critical', 'j7', 90);
+    await redis.hset(HASH, fields);
+    const page = async (query: string) => {
+      const res = await request(backend.server)
+        .get(
+          `/api/dlq/dead-letters?entityRef=${encodeURIComponent(REF)}${query}`,
+        )
+        .set('Authorization', as(ONCALL));
+      expect(res.status).toBe(200);
+      return res.body as DeadLetterList;
+    };
+    const whole = (await page('&limit=100')).items.map(i => i.key);
+    expect(whole).toEqual([
+      'high/j1',
+      'critical/j2',
+      'high/j3',
+      'low/j4',
+      'default/j-timeout',
+      'high/j6',
+      'critical/j7',
+    ]);
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const body = await page(`&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(body.total).toBe(7);
+      paged.push(...body.items.map(i => i.key));
+      cursor = body.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(whole);
+    expect((await page('&queue=high')).items.map(i => i.key)).toEqual([
+      'high/j1',
+      'high/j3',
+      'high/j6',
+    ]);
+    const timeouts = await page('&errorType=TimeoutError');
+    expect(timeouts.items.map(i => i.key)).toEqual(['default/j-timeout']);
+    expect(timeouts.total).toBe(1);
+    expect(
+      (await page('&minAgeMinutes=5&maxAgeMinutes=60')).items.map(i => i.key),
+    ).toEqual(['low/j4', 'default/j-timeout', 'high/j6']);
+  });
 });

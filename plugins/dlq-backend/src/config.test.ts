@@ -21,6 +21,7 @@ describe('readDeadLettersConfig', () => {
       deadMessageTtlMs: 604_800_000,
       links: [],
       masking: { sensitiveKeys: [], patterns: [] },
+      listing: { scanBudget: 20_000, countBudget: 100_000 },
     });
   });
 

@@ -30,6 +30,8 @@ export interface DeadLettersConfig {
   links: LinkTemplate[];
   /** Added to the built-in masking rules (which cannot be turned off). */
   masking: Required<MaskerOptions>;
+  /** How much one listing may read (see DramatiqDeadLetters.list). */
+  listing: { scanBudget: number; countBudget: number };
 }
 
 const timeout = z
@@ -150,6 +152,12 @@ const schema = z.strictObject({
       deadMessageTtlMs: DEFAULT_DEAD_MESSAGE_TTL_MS,
     }),
   links: z.array(linkTemplate).default([]),
+  listing: z
+    .strictObject({
+      scanBudget: z.number().int().min(100).max(1_000_000).default(20_000),
+      countBudget: z.number().int().min(100).max(10_000_000).default(100_000),
+    })
+    .default({ scanBudget: 20_000, countBudget: 100_000 }),
   masking: z
     .strictObject({
       sensitiveKeys: z
@@ -181,7 +189,7 @@ export function readDeadLettersConfig(
     const key = ['deadLetters', ...issue.path.map(String)].join('.');
     throw new Error(`Invalid config ${key}: ${issue.message}`);
   }
-  const { redis, dramatiq, links, masking } = parsed.data;
+  const { redis, dramatiq, links, masking, listing } = parsed.data;
   return {
     redis: redis?.url
       ? {
@@ -195,6 +203,7 @@ export function readDeadLettersConfig(
     deadMessageTtlMs: dramatiq.deadMessageTtlMs,
     links,
     masking,
+    listing,
   };
 }
 

@@ -617,6 +617,8 @@ describeWithDramatiq(
           queues: ['critical', 'high', 'default', 'low', 'scheduled'],
           deadMessageTtlMs: TTL,
           links: [],
+          scanBudget: 20_000,
+          countBudget: 100_000,
         });
         await expect(
           store.replay(

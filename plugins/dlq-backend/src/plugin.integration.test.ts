@@ -28,6 +28,9 @@ import {
   uniqueNamespace,
 } from './__testUtils__/dramatiq';
 import dlqPlugin from './index';
+import { decodeCursor } from './services/DeadLetterStore';
+import { DramatiqDeadLetters } from './services/DramatiqDeadLetters';
+import { ValkeyConnection } from './services/ValkeyConnection';
 
 jest.setTimeout(30_000);
 
@@ -806,6 +809,195 @@ describeWithRedis('the dead-letter plugin against a real Redis', () => {
           error: expect.objectContaining({ name: 'NotFoundError' }),
         }),
       );
+    });
+  });
+
+  describe('filters and pages', () => {
+    const keys = async (query: string, ref = LEDGER) =>
+      (await list(ref, query)).items.map(i => i.key);
+    const KAFKA_TRACEBACK =
+      'Traceback (most recent call last):\n  File "/app/ledger/fraud.py", line 12, in raise_fraud_alert\nkafka.errors.KafkaTimeoutError: no answer from broker-2 within 50 ms';
+
+    it('filters by queue, actor, error type, text in the error and age, and counts what matches', async () => {
+      const kafka = await dramatiqNack(
+        redis,
+        namespace,
+        dramatiqMessage({
+          queue: 'critical',
+          actor: 'ledger.raise_fraud_alert',
+          traceback: KAFKA_TRACEBACK,
+        }),
+        now - 30 * MINUTE,
+      );
+      expect(await keys('&queue=default')).toEqual([dl.delayed.id]);
+      expect(await keys('&actor=ledger.raise_fraud_alert')).toEqual([
+        kafka,
+        dl.fraud.id,
+      ]);
+      expect(await keys('&errorType=kafka.errors.KafkaTimeoutError')).toEqual([
+        kafka,
+      ]);
+      expect(await keys('&errorType=psycopg.OperationalError')).toEqual([
+        dl.rollback2.id,
+        dl.rollback1.id,
+        dl.fraud.id,
+        dl.delayed.id,
+      ]);
+      expect(await keys('&text=BROKER-2')).toEqual([kafka]);
+      expect(await keys('&minAgeMinutes=41&maxAgeMinutes=100')).toEqual([
+        dl.rollback1.id,
+        dl.fraud.id,
+      ]);
+      const body = await list(LEDGER, '&actor=ledger.raise_fraud_alert');
+      expect(body.total).toBe(2);
+      expect(body.exact).toBe(true);
+      expect(body.queues.find(q => q.queue === 'critical')!.depth).toBe(2);
+      // The platform view counts by age straight from the sorted sets.
+      const recent = await list(PLATFORM, '&maxAgeMinutes=11');
+      expect(recent.total).toBe(3); // notAMessage, ledgerish, wallet0
+      expect(recent.exact).toBe(true);
+    });
+
+    it('never finds by text what masking hides', async () => {
+      const card = await dramatiqNack(
+        redis,
+        namespace,
+        dramatiqMessage({
+          queue: 'high',
+          actor: 'ledger.refund_to_card',
+          traceback: 'psp.CardDeclined: card 4111111111111111 declined',
+        }),
+        now - 2 * MINUTE,
+      );
+      expect(await keys('&text=4111111111111111')).toEqual([]);
+      expect(await keys('&text=declined')).toEqual([card]);
+      expect(await keys('&text=411111******1111')).toEqual([card]);
+    });
+
+    it('pages with a cursor: every dead letter once, in order, ties at the same millisecond included', async () => {
+      for (let i = 0; i < 5; i++) {
+        await dramatiqNack(
+          redis,
+          namespace,
+          dramatiqMessage({
+            queue: i % 2 ? 'high' : 'critical',
+            actor: 'ledger.settle',
+          }),
+          now - 7 * MINUTE,
+        );
+      }
+      const whole = await keys('&limit=1000', PLATFORM);
+      expect(whole).toHaveLength(15);
+      const paged: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const body = await list(
+          PLATFORM,
+          `&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        paged.push(...body.items.map(i => i.key));
+        expect(body.total).toBe(15);
+        cursor = body.nextCursor;
+        pages++;
+      } while (cursor);
+      expect(paged).toEqual(whole);
+      expect(pages).toBe(5);
+      // A service's pages, filtered by its actors.
+      const ledger: string[] = [];
+      cursor = undefined;
+      do {
+        const body = await list(
+          LEDGER,
+          `&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        ledger.push(...body.items.map(i => i.key));
+        cursor = body.nextCursor;
+      } while (cursor);
+      expect(ledger).toEqual(await keys('&limit=1000'));
+      expect(ledger).toHaveLength(9);
+    });
+
+    it('answers 400 for a cursor it did not give and for bad filters', async () => {
+      for (const [query, message] of [
+        [
+          '&cursor=bm90LWEtY3Vyc29y',
+          'Invalid query cursor: not a cursor this API gave (use nextCursor of the previous page as it is)',
+        ],
+        [
+          '&queue=nope',
+          'Unknown queue "nope": the dead-letter queues are critical, high, default, low, scheduled',
+        ],
+        [
+          '&actor=ledger rollback',
+          'Invalid query actor: expected an actor name such as ledger.rollback_transaction',
+        ],
+        [
+          '&text=x',
+          'Invalid query text: expected at least 2 characters to search for',
+        ],
+        [
+          '&minAgeMinutes=-3',
+          'Invalid query minAgeMinutes: expected the minimum age as a whole number of minutes',
+        ],
+        [
+          '&minAgeMinutes=60&maxAgeMinutes=5',
+          'Invalid query: minAgeMinutes is more than maxAgeMinutes',
+        ],
+      ]) {
+        const res = await get(
+          `/api/dlq/dead-letters?entityRef=${encodeURIComponent(
+            LEDGER,
+          )}${query}`,
+        );
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toBe(message);
+      }
+    });
+
+    it('stops at its budgets: a page ends with a cursor, counts become lower bounds', async () => {
+      const connection = new ValkeyConnection({
+        url: redisUrl!,
+        connectTimeoutMs: 2000,
+        commandTimeoutMs: 2000,
+        logger,
+      });
+      try {
+        const store = new DramatiqDeadLetters({
+          connection,
+          namespace,
+          queues: ['critical', 'high', 'default', 'low', 'scheduled'],
+          deadMessageTtlMs: WEEK,
+          links: [],
+          scanBudget: 3,
+          countBudget: 4,
+        });
+        const ledger = { broker: 'dramatiq' as const, actorPrefix: 'ledger.' };
+        const first = await store.list(ledger, { limit: 10 });
+        // The three newest are not ledger's: an empty page that goes on.
+        expect(first.items).toEqual([]);
+        expect(first.nextCursor).toBeDefined();
+        expect(first.exact).toBe(false);
+        expect(first.total).toBe(3);
+        const found: string[] = [];
+        let cursor = first.nextCursor;
+        while (cursor) {
+          const page = await store.list(ledger, {
+            limit: 10,
+            cursor: decodeCursor(cursor),
+          });
+          found.push(...page.items.map(i => i.key));
+          cursor = page.nextCursor;
+        }
+        expect(found).toEqual([
+          dl.rollback2.id,
+          dl.rollback1.id,
+          dl.fraud.id,
+          dl.delayed.id,
+        ]);
+      } finally {
+        await connection.close();
+      }
     });
   });
 

@@ -61,6 +61,7 @@ export const dlqPlugin = createBackendPlugin({
               queues: settings.queues,
               deadMessageTtlMs: settings.deadMessageTtlMs,
               links: settings.links,
+              ...settings.listing,
             }),
             bullmq,
           };

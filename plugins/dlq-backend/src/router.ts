@@ -35,7 +35,6 @@ import {
   DeadLetterAction,
   DeadLetterList,
   DeadLetterSource,
-  QueueBacklog,
   QueueBacklogList,
   discardRequestSchema,
   dlqBacklogReadPermission,
@@ -52,6 +51,12 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { ActionLog, NewAction } from './services/ActionLog';
 import { BeforeChange } from './services/beforeChange';
+import {
+  decodeCursor,
+  DeadLetterStore,
+  errorTypeOf,
+  ListQuery,
+} from './services/DeadLetterStore';
 import { BullmqDeadLetters } from './services/BullmqDeadLetters';
 import { DramatiqDeadLetters } from './services/DramatiqDeadLetters';
 import { VALKEY } from './services/ValkeyConnection';
@@ -78,6 +83,12 @@ const limit = (max: number, fallback: number) =>
         .max(max, `expected a whole number from 1 to ${max}`),
     )
     .default(fallback);
+const minutes = (what: string) =>
+  z
+    .string()
+    .regex(/^\d{1,7}$/, `expected ${what} as a whole number of minutes`)
+    .transform(Number)
+    .optional();
 const listQuery = z.strictObject({
   entityRef,
   limit: limit(1000, 200),
@@ -85,6 +96,33 @@ const listQuery = z.strictObject({
     .enum(['true', 'false'], { error: 'expected true or false' })
     .transform(v => v === 'true')
     .default(false),
+  cursor: z.string().max(600, 'expected a cursor from nextCursor').optional(),
+  queue: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'expected a queue name')
+    .optional(),
+  actor: z
+    .string()
+    .regex(
+      /^[A-Za-z_][\w.]{0,199}$/,
+      'expected an actor name such as ledger.rollback_transaction',
+    )
+    .optional(),
+  errorType: z
+    .string()
+    .regex(
+      /^[A-Za-z_][\w.]{0,199}$/,
+      'expected an error type such as psycopg.OperationalError',
+    )
+    .optional(),
+  text: z
+    .string()
+    .trim()
+    .min(2, 'expected at least 2 characters to search for')
+    .max(200, 'expected at most 200 characters to search for')
+    .optional(),
+  minAgeMinutes: minutes('the minimum age'),
+  maxAgeMinutes: minutes('the maximum age'),
 });
 const actionsQuery = z.strictObject({ entityRef, limit: limit(500, 50) });
 const backlogQuery = z.strictObject({ entityRef });
@@ -121,28 +159,12 @@ export interface RouterOptions {
   };
 }
 
-/** The dead letters of one source, whatever broker keeps them. */
-interface SourceStore {
-  list(
-    limit: number,
-  ): Promise<Pick<DeadLetterList, 'queues' | 'items' | 'total'>>;
-  /** `beforeChange` runs once the dead letter is read, before it changes. */
-  replay(
-    queue: string,
-    key: string,
-    beforeChange: BeforeChange,
-  ): Promise<DeadLetter>;
-  discard(
-    queue: string,
-    key: string,
-    beforeChange: BeforeChange,
-  ): Promise<DeadLetter>;
-  /** Its queues' live state, and whether they are the service's own. */
-  backlog(): Promise<QueueBacklog[]>;
+/** A source's store, and what the router needs to know besides. */
+type SourceStore = DeadLetterStore & {
   backlogScope: QueueBacklogList['scope'];
   /** Which rows of the action log are the source's. */
   actionScope: { actorPrefix?: string; onlyEntity?: boolean };
-}
+};
 
 export async function createRouter(
   options: RouterOptions,
@@ -157,21 +179,44 @@ export async function createRouter(
   function storeOf(source: DeadLetterSource): SourceStore {
     if (source.broker === 'bullmq') {
       return {
-        list: l => stores().bullmq.list(source, l),
+        list: q => stores().bullmq.list(source, q),
+        backlog: () => stores().bullmq.backlog(source),
         replay: (q, k, b) => stores().bullmq.replay(source, q, k, b),
         discard: (q, k, b) => stores().bullmq.discard(source, q, k, b),
-        backlog: () => stores().bullmq.backlog(source),
         backlogScope: 'service',
         actionScope: { onlyEntity: true },
       };
     }
     return {
-      list: l => stores().dramatiq.list(source, l),
+      list: q => stores().dramatiq.list(source, q),
+      backlog: () => stores().dramatiq.backlog(),
       replay: (q, k, b) => stores().dramatiq.replay(source, q, k, b),
       discard: (q, k, b) => stores().dramatiq.discard(source, q, k, b),
-      backlog: () => stores().dramatiq.backlog(),
       backlogScope: 'queue',
       actionScope: { actorPrefix: source.actorPrefix },
+    };
+  }
+
+  /**
+   * The content filters, tested on the dead letter as the user sees it
+   * (masked): a text search never confirms what masking hides.
+   */
+  function contentFilter(
+    query: z.infer<typeof listQuery>,
+  ): ListQuery['matches'] {
+    const { actor, errorType, text } = query;
+    if (!actor && !errorType && !text) return undefined;
+    const needle = text?.toLocaleLowerCase('en-US');
+    return letter => {
+      if (actor && letter.actor !== actor) return false;
+      if (errorType && errorTypeOf(letter) !== errorType) return false;
+      if (needle) {
+        const shown = masker
+          .maskText(letter.traceback ?? letter.unreadable ?? '')
+          .toLocaleLowerCase('en-US');
+        if (!shown.includes(needle)) return false;
+      }
+      return true;
     };
   }
 
@@ -292,7 +337,31 @@ export async function createRouter(
         'see dead letters unmasked',
       );
     }
-    const list = await storeOf(source).list(query.limit);
+    if (
+      query.minAgeMinutes !== undefined &&
+      query.maxAgeMinutes !== undefined &&
+      query.minAgeMinutes > query.maxAgeMinutes
+    ) {
+      throw new InputError(
+        'Invalid query: minAgeMinutes is more than maxAgeMinutes',
+      );
+    }
+    const now = Date.now();
+    const list = await storeOf(source).list({
+      limit: query.limit,
+      cursor:
+        query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+      queue: query.queue,
+      deadLetteredBefore:
+        query.minAgeMinutes === undefined
+          ? undefined
+          : now - query.minAgeMinutes * 60_000,
+      deadLetteredAfter:
+        query.maxAgeMinutes === undefined
+          ? undefined
+          : now - query.maxAgeMinutes * 60_000,
+      matches: contentFilter(query),
+    });
     const level: MaskLevel = query.reveal ? 'revealed' : 'masked';
     const body: DeadLetterList = {
       entityRef: ref,

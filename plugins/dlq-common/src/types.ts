@@ -53,7 +53,15 @@ export interface DeadLetterList {
    * `hidden`.
    */
   items: DeadLetter[];
+  /** Dead letters matching the filters (all of them without filters). */
   total: number;
+  /**
+   * False when counting stopped at the scan budget (a filter on content
+   * over a very large queue): `total` and the depths are then lower bounds.
+   */
+  exact: boolean;
+  /** Pass it as `cursor` for the next page; absent on the last page. */
+  nextCursor?: string;
   limit: number;
   /**
    * How the items' arguments, tracebacks and errors are shown: masked

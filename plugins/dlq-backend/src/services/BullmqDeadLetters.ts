@@ -1,7 +1,6 @@
 import { InputError, NotFoundError, stringifyError } from '@backstage/errors';
 import {
   DeadLetter,
-  DeadLetterList,
   DeadLetterQueueDepth,
   QueueBacklog,
 } from '@internal/plugin-dlq-common';
@@ -16,6 +15,10 @@ import {
   parseBullmqRecord,
 } from './bullmqRecord';
 import { BeforeChange, nothingBeforeChange } from './beforeChange';
+import { DeadLetterPage, encodeCursor, ListQuery } from './DeadLetterStore';
+
+/** A dead letter's place in the listing order. */
+type Ranked = { at: number; rank: number; key: string };
 import { ValkeyConnection } from './ValkeyConnection';
 
 /** HSCAN batch size: a service may keep thousands of dead letters. */
@@ -51,61 +54,116 @@ export class BullmqDeadLetters {
     return `${source.service}:dead-letter`;
   }
 
-  /** The source's dead letters: depth per queue and the newest `limit`. */
-  async list(
-    source: BullmqSource,
-    limit: number,
-  ): Promise<Pick<DeadLetterList, 'queues' | 'items' | 'total'>> {
+  /**
+   * One page of the service's dead letters, newest first, and the number
+   * per queue. The hash has no order, so it is read whole (HSCAN batches),
+   * but only the page is kept: the newest `limit` after the cursor, in a
+   * sorted array, beside running counts. Memory is the page, not the hash.
+   * (HSCAN may return a field twice while the hash is resized: the page is
+   * deduplicated, a count may then be one too high until the next read.)
+   */
+  async list(source: BullmqSource, query: ListQuery): Promise<DeadLetterPage> {
+    if (query.queue !== undefined)
+      checkAddress(query.queue, `${query.queue}/x`);
+    const order = new Map<string, number>(BULLMQ_QUEUES.map((q, i) => [q, i]));
+    // Newest first; then queue priority; then key, descending (as Dramatiq's).
+    const before = (a: Ranked, b: Ranked) =>
+      a.at !== b.at
+        ? a.at > b.at
+        : a.rank !== b.rank
+        ? a.rank < b.rank
+        : a.key > b.key;
+    const cursor = query.cursor && {
+      at: query.cursor.at,
+      rank: order.get(query.cursor.queue) ?? -1,
+      key: query.cursor.key,
+    };
     return this.connection.run(async redis => {
       const hash = this.hashOf(source);
-      const all: DeadLetter[] = [];
-      let cursor = '0';
+      const counts = new Map<string, { depth: number; oldest?: number }>(
+        BULLMQ_QUEUES.map(q => [q, { depth: 0 }]),
+      );
+      const page: Array<Ranked & { letter: DeadLetter }> = [];
+      let more = false;
+      let scan = '0';
       do {
-        const [next, flat] = await redis.hscan(
-          hash,
-          cursor,
-          'COUNT',
-          SCAN_BATCH,
-        );
-        cursor = next;
+        const [next, flat] = await redis.hscan(hash, scan, 'COUNT', SCAN_BATCH);
+        scan = next;
         for (let i = 0; i + 1 < flat.length; i += 2) {
           const key = flat[i];
           const queue = queueOf(key);
           // Not one of the service's queues: nothing the portal can act on.
-          if (!queue) continue;
-          all.push(
-            bullmqDeadLetter({
-              queue,
-              key,
-              stored: parseBullmqRecord(flat[i + 1]),
-              links: this.links,
-            }),
-          );
+          if (!queue || (query.queue && queue !== query.queue)) continue;
+          const letter = bullmqDeadLetter({
+            queue,
+            key,
+            stored: parseBullmqRecord(flat[i + 1]),
+            links: this.links,
+          });
+          const at = Date.parse(letter.deadLetteredAt);
+          if (
+            query.deadLetteredBefore !== undefined &&
+            at > query.deadLetteredBefore
+          )
+            continue;
+          if (
+            query.deadLetteredAfter !== undefined &&
+            at < query.deadLetteredAfter
+          )
+            continue;
+          if (query.matches && !query.matches(letter)) continue;
+          const count = counts.get(queue)!;
+          count.depth++;
+          count.oldest = Math.min(count.oldest ?? at, at);
+          const ranked = { at, rank: order.get(queue)!, key, letter };
+          if (cursor && !before(cursor, ranked)) continue;
+          // Binary search for its place; drop what falls past the page.
+          let lo = 0;
+          let hi = page.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (before(page[mid], ranked)) lo = mid + 1;
+            else hi = mid;
+          }
+          if (lo >= query.limit) {
+            more = true;
+            continue;
+          }
+          // Seen twice (HSCAN during a resize): once on the page.
+          if (page.some(p => p.key === key)) continue;
+          page.splice(lo, 0, ranked);
+          if (page.length > query.limit) {
+            page.pop();
+            more = true;
+          }
         }
-      } while (cursor !== '0');
-      // HSCAN may return a field twice (the hash was resized meanwhile).
-      const unique = [...new Map(all.map(l => [l.key, l])).values()];
-      const order = new Map<string, number>(
-        BULLMQ_QUEUES.map((q, i) => [q, i]),
-      );
-      unique.sort(
-        (a, b) =>
-          b.deadLetteredAt.localeCompare(a.deadLetteredAt) ||
-          order.get(a.queue)! - order.get(b.queue)! ||
-          a.key.localeCompare(b.key),
-      );
-      const queues: DeadLetterQueueDepth[] = BULLMQ_QUEUES.map(queue => {
-        const mine = unique.filter(l => l.queue === queue);
+      } while (scan !== '0');
+      const queues: DeadLetterQueueDepth[] = BULLMQ_QUEUES.filter(
+        q => !query.queue || q === query.queue,
+      ).map(queue => {
+        const { depth, oldest } = counts.get(queue)!;
         return {
           queue,
-          depth: mine.length,
-          // Newest first, so the last one is the oldest.
-          oldestDeadLetteredAt: mine.length
-            ? mine[mine.length - 1].deadLetteredAt
-            : undefined,
+          depth,
+          oldestDeadLetteredAt:
+            oldest === undefined ? undefined : new Date(oldest).toISOString(),
         };
       });
-      return { queues, items: unique.slice(0, limit), total: unique.length };
+      const last = page[page.length - 1];
+      return {
+        queues,
+        total: queues.reduce((n, q) => n + q.depth, 0),
+        exact: true,
+        items: page.map(p => p.letter),
+        nextCursor:
+          more && last
+            ? encodeCursor({
+                at: last.at,
+                queue: last.letter.queue,
+                key: last.key,
+              })
+            : undefined,
+      };
     });
   }
 

@@ -1,7 +1,6 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   DeadLetter,
-  DeadLetterList,
   DeadLetterQueueDepth,
   QueueBacklog,
 } from '@internal/plugin-dlq-common';
@@ -17,6 +16,12 @@ import {
   toDeadLetter,
 } from './dramatiqMessage';
 import { BeforeChange, nothingBeforeChange } from './beforeChange';
+import {
+  DeadLetterPage,
+  encodeCursor,
+  ListCursor,
+  ListQuery,
+} from './DeadLetterStore';
 import { ValkeyConnection } from './ValkeyConnection';
 
 /**
@@ -57,9 +62,11 @@ type DeadLetterCommands = {
   dlqDiscard(xq: string, xqMsgs: string, key: string): Promise<number>;
 };
 
-/** ZRANGE and HMGET sizes: a queue may hold thousands of dead letters. */
+/** ZRANGE and HMGET sizes: a queue may hold millions of dead letters. */
 const RANGE_BATCH = 1000;
 const HMGET_BATCH = 500;
+/** Dead letters read per queue and step while a page is merged. */
+const PAGE_BATCH = 200;
 /** Dead letters whose actor is remembered (their ids are never reused). */
 const MAX_REMEMBERED_ACTORS = 100_000;
 
@@ -71,6 +78,10 @@ export interface DramatiqDeadLettersOptions {
   queues: string[];
   deadMessageTtlMs: number;
   links: LinkTemplate[];
+  /** Entries a page may examine before it ends (with a cursor to go on). */
+  scanBudget: number;
+  /** Entries counting may read when filtering on content. */
+  countBudget: number;
 }
 
 /**
@@ -111,64 +122,223 @@ export class DramatiqDeadLetters {
     };
   }
 
-  /** The source's dead letters: depth per queue and the newest `limit`. */
+  /**
+   * One page of the source's dead letters, newest first, and the number
+   * per queue. Memory stays bounded whatever the queues hold:
+   *
+   * - the page is a merge of one scan per queue, each reading its sorted
+   *   set newest first in batches (ZRANGE BYSCORE REV LIMIT, then HMGET of
+   *   the batch), stopping once `limit` dead letters match or `scanBudget`
+   *   entries were examined (then `nextCursor` continues from there);
+   * - counts are ZCARD/ZCOUNT when nothing is filtered on content (the
+   *   platform view); otherwise each queue is streamed in batches, actors
+   *   from a bounded cache, up to `countBudget` entries: past it the counts
+   *   are lower bounds (`exact: false`).
+   */
   async list(
     source: DramatiqSource,
-    limit: number,
-  ): Promise<Pick<DeadLetterList, 'queues' | 'items' | 'total'>> {
+    query: ListQuery,
+  ): Promise<DeadLetterPage> {
+    const queues = this.queuesOf(query);
+    const byContent = Boolean(source.actorPrefix || query.matches);
     return this.connection.run(async redis => {
-      const { queues, entries } = source.actorPrefix
-        ? await this.entriesOfActors(redis, source)
-        : await this.newestOfAll(redis, limit);
-      const order = new Map(this.options.queues.map((q, i) => [q, i]));
-      entries.sort(
-        (a, b) =>
-          b.score - a.score ||
-          order.get(a.queue)! - order.get(b.queue)! ||
-          a.key.localeCompare(b.key),
-      );
-      const items = (await this.read(redis, entries.slice(0, limit))).filter(
-        // Removed between the two reads (a replay, Dramatiq's clean-up):
-        // on a service's page it is simply gone.
-        item => !source.actorPrefix || belongsTo(source, item.actor),
-      );
+      const counted = byContent
+        ? await this.countByScan(redis, source, query, queues)
+        : await this.countByScore(redis, query, queues);
+      const page = await this.page(redis, source, query, queues);
       return {
-        queues,
-        items,
-        total: queues.reduce((sum, q) => sum + q.depth, 0),
+        queues: counted.queues,
+        total: counted.queues.reduce((n, q) => n + q.depth, 0),
+        exact: counted.exact,
+        items: page.items,
+        nextCursor: page.next && encodeCursor(page.next),
       };
     });
   }
 
-  /** Every dead letter: depths from ZCARD, and only the newest are read. */
-  private async newestOfAll(redis: Redis, limit: number) {
-    const perQueue = await Promise.all(
-      this.options.queues.map(async queue => {
+  private queuesOf(query: ListQuery): string[] {
+    if (query.queue === undefined) return this.options.queues;
+    this.checkQueue(query.queue);
+    return [query.queue];
+  }
+
+  private scoreRange(query: ListQuery): { max: number; min: number } {
+    return {
+      max: query.deadLetteredBefore ?? Number.POSITIVE_INFINITY,
+      min: query.deadLetteredAfter ?? Number.NEGATIVE_INFINITY,
+    };
+  }
+
+  /** Exact counts straight from the sorted sets. */
+  private async countByScore(redis: Redis, query: ListQuery, queues: string[]) {
+    const { max, min } = this.scoreRange(query);
+    const depths = await Promise.all(
+      queues.map(async (queue): Promise<DeadLetterQueueDepth> => {
         const { xq } = this.keys(queue);
-        const [depth, oldest, newest] = await Promise.all([
-          redis.zcard(xq),
-          redis.zrange(xq, 0, 0, 'WITHSCORES'),
-          redis.zrange(xq, 0, limit - 1, 'REV', 'WITHSCORES'),
+        const [depth, oldest] = await Promise.all([
+          redis.zcount(xq, score(min), score(max)),
+          redis.zrangebyscore(
+            xq,
+            score(min),
+            score(max),
+            'WITHSCORES',
+            'LIMIT',
+            0,
+            1,
+          ),
         ]);
-        const entries = pairs(newest).map(([key, score]) => ({
-          queue,
-          key,
-          score,
-        }));
-        const depthOf: DeadLetterQueueDepth = {
+        return {
           queue,
           depth,
           oldestDeadLetteredAt: oldest.length
             ? isoFromMs(Number(oldest[1]))
             : undefined,
         };
-        return { depthOf, entries };
       }),
     );
-    return {
-      queues: perQueue.map(p => p.depthOf),
-      entries: perQueue.flatMap(p => p.entries),
+    return { queues: depths, exact: true };
+  }
+
+  /** Counts by reading the dead letters, batch by batch, within the budget. */
+  private async countByScan(
+    redis: Redis,
+    source: DramatiqSource,
+    query: ListQuery,
+    queues: string[],
+  ) {
+    let budget = this.options.countBudget;
+    let exact = true;
+    const depths: DeadLetterQueueDepth[] = [];
+    for (const queue of queues) {
+      const scan = this.scanOf(redis, queue, query, undefined);
+      let depth = 0;
+      let oldest: number | undefined;
+      for (;;) {
+        const batch = await scan.nextBatch(
+          budget > 0 ? Math.min(RANGE_BATCH, budget) : 1,
+        );
+        if (!batch) break;
+        if (budget <= 0) {
+          // More to count than the budget allows: a lower bound.
+          exact = false;
+          break;
+        }
+        budget -= batch.length;
+        const matching = (e: Entry) => {
+          depth++;
+          oldest = e.score;
+        };
+        if (query.matches) {
+          const letters = await this.read(redis, batch);
+          letters.forEach((letter, i) => {
+            if (belongsTo(source, letter.actor) && query.matches!(letter)) {
+              matching(batch[i]);
+            }
+          });
+        } else {
+          const actors = await this.actorsOf(
+            redis,
+            queue,
+            batch.map(e => e.key),
+          );
+          for (const e of batch) {
+            if (belongsTo(source, actors.get(e.key))) matching(e);
+          }
+        }
+      }
+      depths.push({
+        queue,
+        depth,
+        oldestDeadLetteredAt:
+          oldest === undefined ? undefined : isoFromMs(oldest),
+      });
+    }
+    return { queues: depths, exact };
+  }
+
+  /** The page: a merge of the queues' scans, newest first. */
+  private async page(
+    redis: Redis,
+    source: DramatiqSource,
+    query: ListQuery,
+    queues: string[],
+  ): Promise<{ items: DeadLetter[]; next?: ListCursor }> {
+    const scans = queues.map(queue => ({
+      queue,
+      scan: this.scanOf(redis, queue, query, query.cursor),
+      buffer: [] as Array<{ entry: Entry; letter: DeadLetter }>,
+      done: false,
+    }));
+    const order = new Map(this.options.queues.map((q, i) => [q, i]));
+    const items: DeadLetter[] = [];
+    let examined = 0;
+    let last: ListCursor | undefined;
+    // Refill the scans whose buffer ran out (one batch each).
+    const refill = async () => {
+      for (const s of scans) {
+        if (s.buffer.length || s.done) continue;
+        const batch = await s.scan.nextBatch(PAGE_BATCH);
+        if (!batch) {
+          s.done = true;
+          continue;
+        }
+        const letters = await this.read(redis, batch);
+        s.buffer = batch.map((entry, i) => ({ entry, letter: letters[i] }));
+      }
     };
+    for (;;) {
+      await refill();
+      const live = scans.filter(s => s.buffer.length);
+      if (!live.length) return { items };
+      // Newest first; then queue priority; then key, as ZRANGE REV orders ties.
+      const head = live.reduce((a, b) => {
+        const x = a.buffer[0].entry;
+        const y = b.buffer[0].entry;
+        if (x.score !== y.score) return x.score > y.score ? a : b;
+        return order.get(x.queue)! <= order.get(y.queue)! ? a : b;
+      });
+      const { entry, letter } = head.buffer.shift()!;
+      examined++;
+      last = { at: entry.score, queue: entry.queue, key: entry.key };
+      if (
+        belongsTo(source, letter.actor) &&
+        (!query.matches || query.matches(letter))
+      ) {
+        items.push(letter);
+        if (items.length === query.limit) {
+          // A next page only if there is one: no empty last page.
+          await refill();
+          const more = scans.some(s => s.buffer.length);
+          return { items, next: more ? last : undefined };
+        }
+      }
+      if (examined >= this.options.scanBudget) return { items, next: last };
+    }
+  }
+
+  /** A scan of one queue from a cursor, newest first. */
+  private scanOf(
+    redis: Redis,
+    queue: string,
+    query: ListQuery,
+    cursor: ListCursor | undefined,
+  ): QueueScan {
+    const { max, min } = this.scoreRange(query);
+    const order = new Map(this.options.queues.map((q, i) => [q, i]));
+    let from: QueueScan['from'] = { score: max, below: undefined };
+    if (cursor && cursor.at <= max) {
+      const mine = order.get(queue)!;
+      const theirs = order.get(cursor.queue) ?? -1;
+      // Ties at the cursor's time: queues listed before the cursor's were
+      // all given, the cursor's own up to its key, later ones not yet.
+      from =
+        mine < theirs
+          ? { score: cursor.at, below: '' }
+          : mine === theirs
+          ? { score: cursor.at, below: cursor.key }
+          : { score: cursor.at, below: undefined };
+    }
+    return new QueueScan(redis, queue, this.keys(queue).xq, from, min);
   }
 
   /**
@@ -253,56 +423,6 @@ export class DramatiqDeadLetters {
           : { ...row, problem: o.problem };
       });
     });
-  }
-
-  /** The dead letters of one actor prefix: every message's actor is needed. */
-  private async entriesOfActors(redis: Redis, source: DramatiqSource) {
-    const queues: DeadLetterQueueDepth[] = [];
-    const entries: Entry[] = [];
-    for (const queue of this.options.queues) {
-      const all = await this.scan(redis, queue);
-      const actors = await this.actorsOf(
-        redis,
-        queue,
-        all.map(e => e.key),
-      );
-      // Newest first, so the last one is the oldest.
-      const mine = all.filter(e => belongsTo(source, actors.get(e.key)));
-      queues.push({
-        queue,
-        depth: mine.length,
-        oldestDeadLetteredAt: mine.length
-          ? isoFromMs(mine[mine.length - 1].score)
-          : undefined,
-      });
-      entries.push(...mine);
-    }
-    return { queues, entries };
-  }
-
-  /** All of a queue's dead letters, newest first, in batches. */
-  private async scan(redis: Redis, queue: string): Promise<Entry[]> {
-    const { xq } = this.keys(queue);
-    const seen = new Set<string>();
-    const entries: Entry[] = [];
-    for (let start = 0; ; start += RANGE_BATCH) {
-      const batch = pairs(
-        await redis.zrange(
-          xq,
-          start,
-          start + RANGE_BATCH - 1,
-          'REV',
-          'WITHSCORES',
-        ),
-      );
-      for (const [key, score] of batch) {
-        // Entries added or removed meanwhile shift the ranks: no duplicates.
-        if (seen.has(key)) continue;
-        seen.add(key);
-        entries.push({ queue, key, score });
-      }
-      if (batch.length < RANGE_BATCH) return entries;
-    }
   }
 
   /** The actor of each key (undefined: unreadable or missing). */
@@ -524,4 +644,71 @@ function pairs(flat: string[]): [string, number][] {
     result.push([flat[i], Number(flat[i + 1])]);
   }
   return result;
+}
+
+/** ZRANGE BYSCORE bound: ±inf as Redis writes them. */
+function score(n: number): string {
+  if (n === Number.POSITIVE_INFINITY) return '+inf';
+  if (n === Number.NEGATIVE_INFINITY) return '-inf';
+  return String(n);
+}
+
+/**
+ * One queue's dead letters, newest first, a batch at a time: ZRANGE
+ * BYSCORE REV from the last one given. Redis orders equal scores by member
+ * (REV: descending), so the position is (score, member): at `from.score`,
+ * only members below `from.below` are still to come ('' none of them,
+ * undefined all of them). A run of equal scores longer than a batch is
+ * stepped through with LIMIT's offset.
+ */
+class QueueScan {
+  from: { score: number; below: string | undefined };
+  private offset = 0;
+  private finished = false;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly queue: string,
+    private readonly xq: string,
+    from: QueueScan['from'],
+    private readonly min: number,
+  ) {
+    this.from = from;
+  }
+
+  async nextBatch(size: number): Promise<Entry[] | undefined> {
+    while (!this.finished) {
+      const { score: at, below } = this.from;
+      const max = below === '' ? `(${score(at)}` : score(at);
+      const flat = await this.redis.zrange(
+        this.xq,
+        max,
+        score(this.min),
+        'BYSCORE',
+        'REV',
+        'LIMIT',
+        this.offset,
+        size,
+        'WITHSCORES',
+      );
+      const got = pairs(flat);
+      if (got.length < size) this.finished = true;
+      const fresh = got.filter(
+        ([key, s]) => !(below && s === at && key >= below),
+      );
+      if (fresh.length) {
+        const [key, s] = fresh[fresh.length - 1];
+        this.from = { score: s, below: key };
+        this.offset = 0;
+        return fresh.map(([k, sc]) => ({
+          queue: this.queue,
+          key: k,
+          score: sc,
+        }));
+      }
+      // A whole batch of equal scores already given: step over it.
+      this.offset += got.length;
+    }
+    return undefined;
+  }
 }

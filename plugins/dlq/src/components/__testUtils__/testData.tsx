@@ -97,6 +97,7 @@ export const list = (
   total: items.length,
   limit: 200,
   payloads: 'masked',
+  exact: true,
 });
 
 export const discarded: DeadLetterAction = {

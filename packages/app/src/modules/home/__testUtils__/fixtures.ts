@@ -147,6 +147,7 @@ export const deadLetters = (
   total: queues.reduce((n, [, depth]) => n + depth, 0),
   limit: 1,
   payloads: 'masked',
+  exact: true,
 });
 
 export const burningLedger: FiringAlert = {
