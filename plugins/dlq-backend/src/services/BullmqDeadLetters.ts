@@ -67,12 +67,11 @@ export class BullmqDeadLetters {
       checkAddress(query.queue, `${query.queue}/x`);
     const order = new Map<string, number>(BULLMQ_QUEUES.map((q, i) => [q, i]));
     // Newest first; then queue priority; then key, descending (as Dramatiq's).
-    const before = (a: Ranked, b: Ranked) =>
-      a.at !== b.at
-        ? a.at > b.at
-        : a.rank !== b.rank
-        ? a.rank < b.rank
-        : a.key > b.key;
+    const before = (a: Ranked, b: Ranked) => {
+      if (a.at !== b.at) return a.at > b.at;
+      if (a.rank !== b.rank) return a.rank < b.rank;
+      return a.key > b.key;
+    };
     const cursor = query.cursor && {
       at: query.cursor.at,
       rank: order.get(query.cursor.queue) ?? -1,

@@ -22,6 +22,7 @@ import {
   ListCursor,
   ListQuery,
 } from './DeadLetterStore';
+import { bound, Entry, QueueScan } from './QueueScan';
 import { ValkeyConnection } from './ValkeyConnection';
 
 /**
@@ -69,8 +70,6 @@ const HMGET_BATCH = 500;
 const PAGE_BATCH = 200;
 /** Dead letters whose actor is remembered (their ids are never reused). */
 const MAX_REMEMBERED_ACTORS = 100_000;
-
-type Entry = { queue: string; key: string; score: number };
 
 export interface DramatiqDeadLettersOptions {
   connection: ValkeyConnection;
@@ -176,11 +175,11 @@ export class DramatiqDeadLetters {
       queues.map(async (queue): Promise<DeadLetterQueueDepth> => {
         const { xq } = this.keys(queue);
         const [depth, oldest] = await Promise.all([
-          redis.zcount(xq, score(min), score(max)),
+          redis.zcount(xq, bound(min), bound(max)),
           redis.zrangebyscore(
             xq,
-            score(min),
-            score(max),
+            bound(min),
+            bound(max),
             'WITHSCORES',
             'LIMIT',
             0,
@@ -224,15 +223,12 @@ export class DramatiqDeadLetters {
           break;
         }
         budget -= batch.length;
-        const matching = (e: Entry) => {
-          depth++;
-          oldest = e.score;
-        };
+        const kept: Entry[] = [];
         if (query.matches) {
           const letters = await this.read(redis, batch);
           letters.forEach((letter, i) => {
             if (belongsTo(source, letter.actor) && query.matches!(letter)) {
-              matching(batch[i]);
+              kept.push(batch[i]);
             }
           });
         } else {
@@ -241,10 +237,11 @@ export class DramatiqDeadLetters {
             queue,
             batch.map(e => e.key),
           );
-          for (const e of batch) {
-            if (belongsTo(source, actors.get(e.key))) matching(e);
-          }
+          kept.push(...batch.filter(e => belongsTo(source, actors.get(e.key))));
         }
+        depth += kept.length;
+        // Newest first: the last one kept is the oldest so far.
+        if (kept.length) oldest = kept[kept.length - 1].score;
       }
       depths.push({
         queue,
@@ -331,12 +328,10 @@ export class DramatiqDeadLetters {
       const theirs = order.get(cursor.queue) ?? -1;
       // Ties at the cursor's time: queues listed before the cursor's were
       // all given, the cursor's own up to its key, later ones not yet.
-      from =
-        mine < theirs
-          ? { score: cursor.at, below: '' }
-          : mine === theirs
-          ? { score: cursor.at, below: cursor.key }
-          : { score: cursor.at, below: undefined };
+      let below: string | undefined;
+      if (mine < theirs) below = '';
+      else if (mine === theirs) below = cursor.key;
+      from = { score: cursor.at, below };
     }
     return new QueueScan(redis, queue, this.keys(queue).xq, from, min);
   }
@@ -635,80 +630,4 @@ function duration(ms: number): string {
     }
   }
   return `${ms} ms`;
-}
-
-/** [member, score, member, score, …] → [[member, score], …] */
-function pairs(flat: string[]): [string, number][] {
-  const result: [string, number][] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    result.push([flat[i], Number(flat[i + 1])]);
-  }
-  return result;
-}
-
-/** ZRANGE BYSCORE bound: ±inf as Redis writes them. */
-function score(n: number): string {
-  if (n === Number.POSITIVE_INFINITY) return '+inf';
-  if (n === Number.NEGATIVE_INFINITY) return '-inf';
-  return String(n);
-}
-
-/**
- * One queue's dead letters, newest first, a batch at a time: ZRANGE
- * BYSCORE REV from the last one given. Redis orders equal scores by member
- * (REV: descending), so the position is (score, member): at `from.score`,
- * only members below `from.below` are still to come ('' none of them,
- * undefined all of them). A run of equal scores longer than a batch is
- * stepped through with LIMIT's offset.
- */
-class QueueScan {
-  from: { score: number; below: string | undefined };
-  private offset = 0;
-  private finished = false;
-
-  constructor(
-    private readonly redis: Redis,
-    private readonly queue: string,
-    private readonly xq: string,
-    from: QueueScan['from'],
-    private readonly min: number,
-  ) {
-    this.from = from;
-  }
-
-  async nextBatch(size: number): Promise<Entry[] | undefined> {
-    while (!this.finished) {
-      const { score: at, below } = this.from;
-      const max = below === '' ? `(${score(at)}` : score(at);
-      const flat = await this.redis.zrange(
-        this.xq,
-        max,
-        score(this.min),
-        'BYSCORE',
-        'REV',
-        'LIMIT',
-        this.offset,
-        size,
-        'WITHSCORES',
-      );
-      const got = pairs(flat);
-      if (got.length < size) this.finished = true;
-      const fresh = got.filter(
-        ([key, s]) => !(below && s === at && key >= below),
-      );
-      if (fresh.length) {
-        const [key, s] = fresh[fresh.length - 1];
-        this.from = { score: s, below: key };
-        this.offset = 0;
-        return fresh.map(([k, sc]) => ({
-          queue: this.queue,
-          key: k,
-          score: sc,
-        }));
-      }
-      // A whole batch of equal scores already given: step over it.
-      this.offset += got.length;
-    }
-    return undefined;
-  }
 }
