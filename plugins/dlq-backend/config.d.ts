@@ -43,6 +43,14 @@ export interface Config {
       countBudget?: number;
     };
     /**
+     * Pace of bulk replays and discards: dead letters per second, by default
+     * (50) and at most (500), well under what Valkey and the workers take.
+     */
+    bulk?: {
+      defaultRatePerSecond?: number;
+      maxRatePerSecond?: number;
+    };
+    /**
      * Masking of what the dead-letter pages show. Card numbers (first 6 and
      * last 4 kept), IBANs, e-mail addresses, phone numbers and the values of
      * keys such as password, token, secret, authorization and cvv are always

@@ -22,6 +22,7 @@ describe('readDeadLettersConfig', () => {
       links: [],
       masking: { sensitiveKeys: [], patterns: [] },
       listing: { scanBudget: 20_000, countBudget: 100_000 },
+      bulk: { defaultRatePerSecond: 50, maxRatePerSecond: 500 },
     });
   });
 

@@ -32,6 +32,8 @@ export interface DeadLettersConfig {
   masking: Required<MaskerOptions>;
   /** How much one listing may read (see DramatiqDeadLetters.list). */
   listing: { scanBudget: number; countBudget: number };
+  /** Pace of bulk replays and discards, in dead letters per second. */
+  bulk: { defaultRatePerSecond: number; maxRatePerSecond: number };
 }
 
 const timeout = z
@@ -152,6 +154,16 @@ const schema = z.strictObject({
       deadMessageTtlMs: DEFAULT_DEAD_MESSAGE_TTL_MS,
     }),
   links: z.array(linkTemplate).default([]),
+  bulk: z
+    .strictObject({
+      defaultRatePerSecond: z.number().int().min(1).max(10_000).default(50),
+      maxRatePerSecond: z.number().int().min(1).max(10_000).default(500),
+    })
+    .refine(
+      b => b.defaultRatePerSecond <= b.maxRatePerSecond,
+      'defaultRatePerSecond is more than maxRatePerSecond',
+    )
+    .default({ defaultRatePerSecond: 50, maxRatePerSecond: 500 }),
   listing: z
     .strictObject({
       scanBudget: z.number().int().min(100).max(1_000_000).default(20_000),
@@ -189,7 +201,7 @@ export function readDeadLettersConfig(
     const key = ['deadLetters', ...issue.path.map(String)].join('.');
     throw new Error(`Invalid config ${key}: ${issue.message}`);
   }
-  const { redis, dramatiq, links, masking, listing } = parsed.data;
+  const { redis, dramatiq, links, masking, listing, bulk } = parsed.data;
   return {
     redis: redis?.url
       ? {
@@ -204,6 +216,7 @@ export function readDeadLettersConfig(
     links,
     masking,
     listing,
+    bulk,
   };
 }
 

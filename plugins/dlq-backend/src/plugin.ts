@@ -8,6 +8,7 @@ import { dlqPermissions } from '@internal/plugin-dlq-common';
 import { readDeadLettersConfig, redactUrl } from './config';
 import { createRouter } from './router';
 import { ActionLog } from './services/ActionLog';
+import { BulkJobs } from './services/BulkJobs';
 import { BullmqDeadLetters } from './services/BullmqDeadLetters';
 import { DramatiqDeadLetters } from './services/DramatiqDeadLetters';
 import { ValkeyConnection } from './services/ValkeyConnection';
@@ -78,10 +79,20 @@ export const dlqPlugin = createBackendPlugin({
           );
         }
 
+        const actions = await ActionLog.create(deps.database);
+        const bulkJobs = await BulkJobs.create({
+          knex: actions.knex,
+          actions,
+          logger,
+        });
+        // Running bulk jobs stop at shutdown and say they were interrupted.
+        lifecycle.addShutdownHook(() => bulkJobs.close());
         deps.httpRouter.use(
           await createRouter({
             ...deps,
-            actions: await ActionLog.create(deps.database),
+            actions,
+            bulkJobs,
+            bulk: settings.bulk,
             masker: new Masker(settings.masking),
             deadLetters,
           }),

@@ -36,8 +36,17 @@ import {
   DeadLetterList,
   DeadLetterSource,
   QueueBacklogList,
+  ACTOR_MESSAGE,
+  ACTOR_PATTERN,
+  BulkJob,
+  bulkRequestSchema,
+  DeadLetterFilter,
   discardRequestSchema,
   dlqBacklogReadPermission,
+  ERROR_TYPE_MESSAGE,
+  ERROR_TYPE_PATTERN,
+  QUEUE_FILTER_PATTERN,
+  searchText,
   dlqMessageDiscardPermission,
   dlqMessageReadPermission,
   dlqMessageReplayPermission,
@@ -50,6 +59,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { ActionLog, NewAction } from './services/ActionLog';
+import { BulkJobs } from './services/BulkJobs';
 import { BeforeChange } from './services/beforeChange';
 import {
   decodeCursor,
@@ -99,28 +109,14 @@ const listQuery = z.strictObject({
   cursor: z.string().max(600, 'expected a cursor from nextCursor').optional(),
   queue: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'expected a queue name')
+    .regex(QUEUE_FILTER_PATTERN, 'expected a queue name')
     .optional(),
-  actor: z
-    .string()
-    .regex(
-      /^[A-Za-z_][\w.]{0,199}$/,
-      'expected an actor name such as ledger.rollback_transaction',
-    )
-    .optional(),
+  actor: z.string().regex(ACTOR_PATTERN, ACTOR_MESSAGE).optional(),
   errorType: z
     .string()
-    .regex(
-      /^[A-Za-z_][\w.]{0,199}$/,
-      'expected an error type such as psycopg.OperationalError',
-    )
+    .regex(ERROR_TYPE_PATTERN, ERROR_TYPE_MESSAGE)
     .optional(),
-  text: z
-    .string()
-    .trim()
-    .min(2, 'expected at least 2 characters to search for')
-    .max(200, 'expected at most 200 characters to search for')
-    .optional(),
+  text: searchText.optional(),
   minAgeMinutes: minutes('the minimum age'),
   maxAgeMinutes: minutes('the maximum age'),
 });
@@ -150,6 +146,9 @@ export interface RouterOptions {
   /** Reads localPlus.errors.exposeDetails. */
   config: RootConfigService;
   actions: ActionLog;
+  bulkJobs: BulkJobs;
+  /** deadLetters.bulk: the pace of bulk actions. */
+  bulk: { defaultRatePerSecond: number; maxRatePerSecond: number };
   /** Masks what leaves the backend (deadLetters.masking). */
   masker: Masker;
   /** Undefined when deadLetters.redis.url is not set. */
@@ -169,8 +168,16 @@ type SourceStore = DeadLetterStore & {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, auditor, logger, actions, masker } =
-    options;
+  const {
+    httpAuth,
+    permissions,
+    catalog,
+    auditor,
+    logger,
+    actions,
+    masker,
+    bulkJobs,
+  } = options;
   const settings = readErrorSettings(options.config);
   const router = Router();
   router.use(express.json());
@@ -201,10 +208,8 @@ export async function createRouter(
    * The content filters, tested on the dead letter as the user sees it
    * (masked): a text search never confirms what masking hides.
    */
-  function contentFilter(
-    query: z.infer<typeof listQuery>,
-  ): ListQuery['matches'] {
-    const { actor, errorType, text } = query;
+  function contentFilter(filter: DeadLetterFilter): ListQuery['matches'] {
+    const { actor, errorType, text } = filter;
     if (!actor && !errorType && !text) return undefined;
     const needle = text?.toLocaleLowerCase('en-US');
     return letter => {
@@ -217,6 +222,34 @@ export async function createRouter(
         if (!shown.includes(needle)) return false;
       }
       return true;
+    };
+  }
+
+  /** What a filter asks the store for, ages turned into times. */
+  function filterQuery(
+    filter: DeadLetterFilter,
+  ): Omit<ListQuery, 'limit' | 'cursor'> {
+    if (
+      filter.minAgeMinutes !== undefined &&
+      filter.maxAgeMinutes !== undefined &&
+      filter.minAgeMinutes > filter.maxAgeMinutes
+    ) {
+      throw new InputError(
+        'Invalid query: minAgeMinutes is more than maxAgeMinutes',
+      );
+    }
+    const now = Date.now();
+    return {
+      queue: filter.queue,
+      deadLetteredBefore:
+        filter.minAgeMinutes === undefined
+          ? undefined
+          : now - filter.minAgeMinutes * 60_000,
+      deadLetteredAfter:
+        filter.maxAgeMinutes === undefined
+          ? undefined
+          : now - filter.maxAgeMinutes * 60_000,
+      matches: contentFilter(filter),
     };
   }
 
@@ -337,30 +370,11 @@ export async function createRouter(
         'see dead letters unmasked',
       );
     }
-    if (
-      query.minAgeMinutes !== undefined &&
-      query.maxAgeMinutes !== undefined &&
-      query.minAgeMinutes > query.maxAgeMinutes
-    ) {
-      throw new InputError(
-        'Invalid query: minAgeMinutes is more than maxAgeMinutes',
-      );
-    }
-    const now = Date.now();
+    const { entityRef: _e, limit: _l, reveal: _r, cursor, ...filter } = query;
     const list = await storeOf(source).list({
+      ...filterQuery(filter),
       limit: query.limit,
-      cursor:
-        query.cursor === undefined ? undefined : decodeCursor(query.cursor),
-      queue: query.queue,
-      deadLetteredBefore:
-        query.minAgeMinutes === undefined
-          ? undefined
-          : now - query.minAgeMinutes * 60_000,
-      deadLetteredAfter:
-        query.maxAgeMinutes === undefined
-          ? undefined
-          : now - query.maxAgeMinutes * 60_000,
-      matches: contentFilter(query),
+      cursor: cursor === undefined ? undefined : decodeCursor(cursor),
     });
     const level: MaskLevel = query.reveal ? 'revealed' : 'masked';
     const body: DeadLetterList = {
@@ -594,6 +608,125 @@ export async function createRouter(
       };
     });
     res.json({ discarded: masked(discarded) });
+  });
+
+  /**
+   * Bulk replay or discard: the selected dead letters, or all that match a
+   * filter, at a steady pace, in the background (202 with the job; its
+   * progress at GET /dead-letters/bulk/:id). One auditor event for the
+   * batch; one row of the trail per dead letter.
+   */
+  /** Bulk routes change dead letters: refused early to whoever may not. */
+  async function authorizeSomeChange(credentials: BackstageCredentials) {
+    if (
+      !(await allowed(credentials, dlqMessageReplayPermission)) &&
+      !(await allowed(credentials, dlqMessageDiscardPermission))
+    ) {
+      throw new NotAllowedError(
+        `You may not replay or discard dead letters (permissions ${dlqMessageReplayPermission.name}, ${dlqMessageDiscardPermission.name})`,
+      );
+    }
+  }
+
+  router.post('/dead-letters/bulk', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await authorizeSomeChange(credentials);
+    const body = parse(bulkRequestSchema, req.body, 'body');
+    const permission =
+      body.action === 'replay'
+        ? dlqMessageReplayPermission
+        : dlqMessageDiscardPermission;
+    await authorize(credentials, permission, `${body.action} dead letters`);
+    const rate = body.ratePerSecond ?? options.bulk.defaultRatePerSecond;
+    if (rate > options.bulk.maxRatePerSecond) {
+      throw new InputError(
+        `Invalid body ratePerSecond: at most ${options.bulk.maxRatePerSecond} dead letters per second (deadLetters.bulk.maxRatePerSecond)`,
+      );
+    }
+    const { entityRef: ref, source } = await sourceOf(
+      body.entityRef,
+      credentials,
+    );
+    const store = storeOf(source);
+    if ('filter' in body.selection) {
+      // A mistake in the filter is a 400 now, not a failed job later.
+      filterQuery(body.selection.filter);
+    }
+    const reason = body.reason && masker.maskText(body.reason);
+    const audit = await auditor.createEvent({
+      eventId: `dead-letter-bulk-${body.action}`,
+      severityLevel: 'high',
+      request: req,
+      meta: {
+        entityRef: ref,
+        selection: body.selection,
+        ratePerSecond: rate,
+        ...(reason ? { reason } : {}),
+      },
+    });
+    const job: BulkJob = await bulkJobs.start({
+      request: { ...body, reason, ratePerSecond: rate },
+      entityRef: ref,
+      by: credentials.principal.userEntityRef,
+      store,
+      queryOf: filterQuery,
+      audit,
+    });
+    res.status(202).json({ job });
+  });
+
+  router.get('/dead-letters/bulk', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await authorize(credentials, dlqBacklogReadPermission, 'read dead letters');
+    const query = parse(backlogQuery, req.query, 'query');
+    const { entityRef: ref } = await sourceOf(query.entityRef, credentials);
+    res.json({ items: await bulkJobs.list(ref) });
+  });
+
+  /** A job, if the user may see its entity. */
+  async function jobOf(
+    id: string,
+    credentials: BackstageCredentials,
+  ): Promise<BulkJob> {
+    if (!/^\d{1,9}$/.test(id)) {
+      throw new InputError(`Invalid bulk job id "${id}": expected a number`);
+    }
+    const job = await bulkJobs.get(Number(id));
+    if (!job) throw new NotFoundError(`No bulk job ${id}`);
+    // Read as the user: a job of an entity they cannot see is not theirs.
+    await sourceOf(job.entityRef, credentials);
+    return job;
+  }
+
+  router.get('/dead-letters/bulk/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await authorize(credentials, dlqBacklogReadPermission, 'read dead letters');
+    res.json({ job: await jobOf(req.params.id, credentials) });
+  });
+
+  router.post('/dead-letters/bulk/:id/cancel', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await authorizeSomeChange(credentials);
+    const job = await jobOf(req.params.id, credentials);
+    await authorize(
+      credentials,
+      job.action === 'replay'
+        ? dlqMessageReplayPermission
+        : dlqMessageDiscardPermission,
+      `cancel a bulk ${job.action}`,
+    );
+    const audit = await auditor.createEvent({
+      eventId: 'dead-letter-bulk-cancel',
+      severityLevel: 'medium',
+      request: req,
+      meta: { jobId: job.id, entityRef: job.entityRef },
+    });
+    const after = await bulkJobs.cancel(
+      job.id,
+      credentials.principal.userEntityRef,
+    );
+    await audit.success();
+    res.json({ job: after });
   });
 
   // Last: 5xx answers name the dependency and carry a request id; the

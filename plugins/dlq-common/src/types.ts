@@ -138,6 +138,8 @@ export interface DeadLetterAction {
   by: string;
   /** When it was asked for. */
   at: string;
+  /** Set when it was one of a bulk replay or discard. */
+  bulkJobId?: number;
 }
 
 /*
@@ -183,3 +185,129 @@ export const discardRequestSchema = z.strictObject({
     .max(REASON_MAX, `keep the reason under ${REASON_MAX} characters`),
 });
 export type DiscardRequest = z.infer<typeof discardRequestSchema>;
+
+/*
+ * Filters of the dead-letter list, the same in `GET /dead-letters` (query
+ * strings) and in a bulk action's selection (JSON).
+ */
+export const ACTOR_PATTERN = /^[A-Za-z_][\w.]{0,199}$/;
+export const ACTOR_MESSAGE =
+  'expected an actor name such as ledger.rollback_transaction';
+export const ERROR_TYPE_PATTERN = /^[A-Za-z_][\w.]{0,199}$/;
+export const ERROR_TYPE_MESSAGE =
+  'expected an error type such as psycopg.OperationalError';
+export const QUEUE_FILTER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+export const searchText = z
+  .string()
+  .trim()
+  .min(2, 'expected at least 2 characters to search for')
+  .max(200, 'expected at most 200 characters to search for');
+
+const ageMinutes = z
+  .number({ error: 'expected a whole number of minutes' })
+  .int('expected a whole number of minutes')
+  .min(0, 'expected a whole number of minutes')
+  .max(9_999_999, 'expected a whole number of minutes');
+
+/** What a filter selects: the list's filters, as JSON. */
+export const deadLetterFilterSchema = z
+  .strictObject({
+    queue: z.string().regex(QUEUE_FILTER_PATTERN, 'a queue name').optional(),
+    actor: z.string().regex(ACTOR_PATTERN, ACTOR_MESSAGE).optional(),
+    errorType: z
+      .string()
+      .regex(ERROR_TYPE_PATTERN, ERROR_TYPE_MESSAGE)
+      .optional(),
+    text: searchText.optional(),
+    minAgeMinutes: ageMinutes.optional(),
+    maxAgeMinutes: ageMinutes.optional(),
+  })
+  .refine(
+    f =>
+      f.minAgeMinutes === undefined ||
+      f.maxAgeMinutes === undefined ||
+      f.minAgeMinutes <= f.maxAgeMinutes,
+    'minAgeMinutes is more than maxAgeMinutes',
+  );
+export type DeadLetterFilter = z.infer<typeof deadLetterFilterSchema>;
+
+/** The most dead letters one bulk action may name; more: use a filter. */
+export const BULK_MAX_KEYS = 1000;
+
+/** Body of `POST /dead-letters/bulk`. */
+export const bulkRequestSchema = z
+  .strictObject({
+    entityRef,
+    action: z.enum(['replay', 'discard'], {
+      error: 'expected replay or discard',
+    }),
+    /** Required to discard, as for one dead letter. */
+    reason: z
+      .string()
+      .trim()
+      .min(10, 'give a reason of at least 10 characters')
+      .max(REASON_MAX, `keep the reason under ${REASON_MAX} characters`)
+      .optional(),
+    selection: z.union(
+      [
+        z.strictObject({
+          keys: z
+            .array(z.strictObject({ queue, key }))
+            .min(1, 'select at least one dead letter')
+            .max(
+              BULK_MAX_KEYS,
+              `select at most ${BULK_MAX_KEYS} dead letters, or use a filter`,
+            ),
+        }),
+        z.strictObject({ filter: deadLetterFilterSchema }),
+      ],
+      { error: 'expected { keys: [{ queue, key }, …] } or { filter: {…} }' },
+    ),
+    /** Dead letters per second; at most deadLetters.bulk.maxRatePerSecond. */
+    ratePerSecond: z
+      .number()
+      .int('expected a whole number per second')
+      .min(1, 'expected at least 1 per second')
+      .optional(),
+  })
+  .refine(b => b.action !== 'discard' || b.reason !== undefined, {
+    message: 'give a reason to discard, of at least 10 characters',
+    path: ['reason'],
+  });
+export type BulkRequest = z.infer<typeof bulkRequestSchema>;
+
+/**
+ * How a bulk job stands. `interrupted`: the backend that ran it stopped
+ * before it ended (what it did is in the trail; start it again for the rest).
+ */
+export type BulkJobState =
+  | 'running'
+  | 'done'
+  | 'cancelled'
+  | 'failed'
+  | 'interrupted';
+
+/** A bulk replay or discard and its progress. */
+export interface BulkJob {
+  id: number;
+  action: 'replay' | 'discard';
+  state: BulkJobState;
+  entityRef: string;
+  selection: BulkRequest['selection'];
+  reason?: string;
+  ratePerSecond: number;
+  /** What it set out to do: the keys given, or what the filter matched. */
+  total?: number;
+  /** False when the filter's count was a lower bound (scan budget). */
+  totalExact: boolean;
+  done: number;
+  /** Already gone when reached (replayed or discarded by someone else, purged). */
+  skipped: number;
+  failed: number;
+  /** The last failure, as the user is told it. */
+  lastError?: string;
+  by: string;
+  cancelledBy?: string;
+  startedAt: string;
+  finishedAt?: string;
+}

@@ -123,6 +123,37 @@ export const PERMISSION_MATRIX: MatrixRow[] = [
     answers: [401, 403, 403, 'ok', 403, 'ok'],
     why: 'discarding loses a task: on-call and admins only',
   },
+  {
+    route: 'POST /api/dlq/dead-letters/bulk',
+    request: {
+      path: '/api/dlq/dead-letters/bulk',
+      body: {
+        entityRef: LEDGER,
+        action: 'replay',
+        selection: { keys: [{ queue: 'critical', key: 'matrix-message' }] },
+      },
+    },
+    answers: [401, 403, 403, 'ok', 403, 'ok'],
+    why: 'bulk replay and discard change production: on-call and admins only',
+  },
+  {
+    route: 'GET /api/dlq/dead-letters/bulk',
+    request: { path: `/api/dlq/dead-letters/bulk?entityRef=${q(LEDGER)}` },
+    answers: READ,
+    why: 'the bulk jobs of a service and their progress',
+  },
+  {
+    route: 'GET /api/dlq/dead-letters/bulk/:id',
+    request: { path: '/api/dlq/dead-letters/bulk/999999' },
+    answers: READ,
+    why: "a bulk job's progress",
+  },
+  {
+    route: 'POST /api/dlq/dead-letters/bulk/:id/cancel',
+    request: { path: '/api/dlq/dead-letters/bulk/999999/cancel', body: {} },
+    answers: [401, 403, 403, 'ok', 403, 'ok'],
+    why: 'stopping a bulk job: who may start one',
+  },
   // --- kyverno: policy reports (kyverno.reports.read, every role; export:
   // compliance reviewers and admins) ---
   {

@@ -110,6 +110,7 @@ describe.each(engines)('ActionLog on %s', (_engine, connect) => {
       const migrations = await knex('knex_migrations').select('name');
       expect(migrations.map(m => m.name)).toEqual([
         '20261206000000_dlq_actions.js',
+        '20261206160000_dlq_bulk_jobs.js',
       ]);
     });
 

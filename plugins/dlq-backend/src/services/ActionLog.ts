@@ -39,6 +39,7 @@ type Row = {
   user_entity_ref: string;
   /** A Date on PostgreSQL, milliseconds on SQLite. */
   at: Date | number | string;
+  bulk_job_id: number | null;
 };
 
 /** A replay or discard about to be done: its row before the change. */
@@ -68,7 +69,7 @@ export class ActionLog {
     return new ActionLog(knex);
   }
 
-  private constructor(private readonly knex: Knex) {}
+  private constructor(readonly knex: Knex) {}
 
   /**
    * Writes the row of an action before it is done (outcome `pending`) and
@@ -90,6 +91,7 @@ export class ActionLog {
           reason: action.reason ?? null,
           user_entity_ref: action.by,
           at: new Date(action.at),
+          bulk_job_id: action.bulkJobId ?? null,
         })
         .returning('id');
       return Number(typeof inserted === 'object' ? inserted.id : inserted);
@@ -173,6 +175,7 @@ export class ActionLog {
       reason: r.reason ?? undefined,
       by: r.user_entity_ref,
       at: new Date(r.at).toISOString(),
+      ...(r.bulk_job_id ? { bulkJobId: Number(r.bulk_job_id) } : {}),
     }));
   }
 
@@ -180,17 +183,30 @@ export class ActionLog {
     error: unknown,
     options: { doing: string; hint: string },
   ): DependencyError {
-    const cause = databaseCause(
-      error,
-      this.knex.client.config?.acquireConnectionTimeout ?? 60_000,
-    );
-    return new DependencyError({
-      dependency: AUDIT_DATABASE,
-      problem: cause === 'failed' ? `could not ${options.doing}` : cause,
-      hint: options.hint,
-      detail: `${options.doing}: ${stringifyError(error)}`,
-    });
+    return databaseFailure(this.knex, error, options);
   }
+}
+
+/**
+ * A failure to use the plugin's database, as people can act on it: a 503
+ * naming it, the driver's words (which may hold SQL and values) in the
+ * detail, for the log only.
+ */
+export function databaseFailure(
+  knex: Knex,
+  error: unknown,
+  options: { doing: string; hint: string },
+): DependencyError {
+  const cause = databaseCause(
+    error,
+    knex.client.config?.acquireConnectionTimeout ?? 60_000,
+  );
+  return new DependencyError({
+    dependency: AUDIT_DATABASE,
+    problem: cause === 'failed' ? `could not ${options.doing}` : cause,
+    hint: options.hint,
+    detail: `${options.doing}: ${stringifyError(error)}`,
+  });
 }
 
 /**
