@@ -5,15 +5,29 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  BulkJob,
+  BulkRequest,
   DeadLetter,
   DeadLetterAction,
+  DeadLetterFilter,
   DeadLetterList,
   DiscardRequest,
   QueueBacklogList,
   ReplayRequest,
 } from '@internal/plugin-dlq-common';
 
+/** What the dead-letter list may be asked for. */
+export type DeadLetterListOptions = DeadLetterFilter & {
+  limit?: number;
+  reveal?: boolean;
+  /** nextCursor of the previous page. */
+  cursor?: string;
+};
+
 export type {
+  BulkJob,
+  BulkRequest,
+  DeadLetterFilter,
   QueueBacklog,
   QueueBacklogList,
   DeadLetter,
@@ -32,8 +46,14 @@ export interface DlqApi {
    */
   getDeadLetters(
     entityRef: string,
-    options?: { limit?: number; reveal?: boolean },
+    options?: DeadLetterListOptions,
   ): Promise<DeadLetterList>;
+  /** Starts a bulk replay or discard; it goes on in the background. */
+  startBulk(request: BulkRequest): Promise<BulkJob>;
+  getBulkJob(id: number): Promise<BulkJob>;
+  /** The entity's bulk jobs, newest first. */
+  getBulkJobs(entityRef: string): Promise<BulkJob[]>;
+  cancelBulkJob(id: number): Promise<BulkJob>;
   /** Waiting, in-flight and delayed tasks of the entity's queues. */
   getBacklog(entityRef: string): Promise<QueueBacklogList>;
   /** Puts one dead letter back on its original queue, retries reset. */
@@ -55,16 +75,48 @@ export class DlqClient implements DlqApi {
     private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
   ) {}
 
-  getDeadLetters(
-    entityRef: string,
-    options?: { limit?: number; reveal?: boolean },
-  ) {
+  getDeadLetters(entityRef: string, options: DeadLetterListOptions = {}) {
+    const { limit, reveal, ...rest } = options;
     const query = new URLSearchParams({
       entityRef,
-      limit: String(options?.limit ?? 200),
+      limit: String(limit ?? 200),
     });
-    if (options?.reveal) query.set('reveal', 'true');
+    if (reveal) query.set('reveal', 'true');
+    for (const [key, value] of Object.entries(rest)) {
+      if (value !== undefined && value !== '') query.set(key, String(value));
+    }
     return this.request<DeadLetterList>(`/dead-letters?${query}`);
+  }
+
+  async startBulk(request: BulkRequest) {
+    const body = await this.request<{ job: BulkJob }>(
+      '/dead-letters/bulk',
+      request,
+    );
+    return body.job;
+  }
+
+  async getBulkJob(id: number) {
+    const body = await this.request<{ job: BulkJob }>(
+      `/dead-letters/bulk/${encodeURIComponent(String(id))}`,
+    );
+    return body.job;
+  }
+
+  async getBulkJobs(entityRef: string) {
+    const query = new URLSearchParams({ entityRef });
+    const body = await this.request<{ items: BulkJob[] }>(
+      `/dead-letters/bulk?${query}`,
+    );
+    return body.items;
+  }
+
+  async cancelBulkJob(id: number) {
+    const body = await this.request<{ job: BulkJob }>(
+      `/dead-letters/bulk/${encodeURIComponent(String(id))}/cancel`,
+      {},
+    );
+    return body.job;
   }
 
   getBacklog(entityRef: string) {

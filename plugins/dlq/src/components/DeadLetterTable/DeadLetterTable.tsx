@@ -1,6 +1,7 @@
 import { Fragment, useState } from 'react';
 import { DeadLetter } from '@internal/plugin-dlq-common';
 import Box from '@material-ui/core/Box';
+import Checkbox from '@material-ui/core/Checkbox';
 import Collapse from '@material-ui/core/Collapse';
 import IconButton from '@material-ui/core/IconButton';
 import { makeStyles } from '@material-ui/core/styles';
@@ -42,6 +43,10 @@ const useStyles = makeStyles(theme => ({
 
 const rowId = (item: DeadLetter) => `${item.queue}:${item.key}`;
 
+/** How a selected dead letter is remembered (queue and key). */
+export const selectionKey = (item: Pick<DeadLetter, 'queue' | 'key'>) =>
+  `${item.queue}\n${item.key}`;
+
 /** Newest first, whatever order they came in. */
 export function newestFirst(items: DeadLetter[]) {
   return [...items].sort(
@@ -56,8 +61,10 @@ function DeadLetterRow(props: {
   busy: boolean;
   onReplay: (item: DeadLetter) => void;
   onDiscard: (item: DeadLetter) => void;
+  selected?: Set<string>;
+  onSelect?: (item: DeadLetter, selected: boolean) => void;
 }) {
-  const { item, replay, discard, busy } = props;
+  const { item, replay, discard, busy, selected, onSelect } = props;
   const classes = useStyles();
   const [open, setOpen] = useState(false);
   const name = `${item.actor ?? 'unreadable entry'} ${
@@ -70,7 +77,15 @@ function DeadLetterRow(props: {
   return (
     <Fragment>
       <TableRow className={classes.row}>
-        <TableCell padding="checkbox">
+        <TableCell padding="checkbox" className={classes.nowrap}>
+          {onSelect && (
+            <Checkbox
+              size="small"
+              checked={selected?.has(selectionKey(item)) ?? false}
+              onChange={(_, checked) => onSelect(item, checked)}
+              inputProps={{ 'aria-label': `Select ${name}` }}
+            />
+          )}
           <IconButton
             size="small"
             aria-label={`${open ? 'Hide' : 'Show'} details of ${name}`}
@@ -147,6 +162,9 @@ export function DeadLetterTable(props: {
   busy: boolean;
   onReplay: (item: DeadLetter) => void;
   onDiscard: (item: DeadLetter) => void;
+  /** With these, each row has a checkbox (bulk actions). */
+  selected?: Set<string>;
+  onSelect?: (item: DeadLetter, selected: boolean) => void;
 }) {
   const { items, ...rest } = props;
   const classes = useStyles();

@@ -1,1 +1,1 @@
-export { DeadLetterTable, newestFirst } from './DeadLetterTable';
+export { DeadLetterTable, newestFirst, selectionKey } from './DeadLetterTable';

@@ -2,6 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { DeadLetter } from '@internal/plugin-dlq-common';
 import {
+  bulkJob,
   entityRef,
   errorResponse,
   fraudAlert,
@@ -432,5 +433,98 @@ describe('EntityDeadLettersContent (the dead-letter tab)', () => {
     expect(
       await screen.findByRole('checkbox', { checked: true }),
     ).toBeInTheDocument();
+  });
+
+  it('filters and pages: the filters go to the backend, Next page follows its cursor', async () => {
+    const dlq = mockDlqApi({
+      getDeadLetters: async (_ref, options) => ({
+        ...list(options?.cursor ? [fraudAlert] : [rollback], [
+          { queue: 'critical', depth: 2 },
+        ]),
+        total: 2,
+        nextCursor: options?.cursor ? undefined : 'page-2',
+      }),
+    });
+    await render(dlq);
+    await screen.findByText(/Page 1: 1 of 2/);
+    await userEvent.type(
+      screen.getByLabelText('Actor'),
+      'ledger.rollback_transaction',
+    );
+    await userEvent.type(
+      screen.getByLabelText('Text in the error'),
+      'pg-primary',
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Apply filters' }),
+    );
+    await waitFor(() =>
+      expect(dlq.getDeadLetters).toHaveBeenLastCalledWith(entityRef, {
+        reveal: false,
+        actor: 'ledger.rollback_transaction',
+        text: 'pg-primary',
+        cursor: undefined,
+      }),
+    );
+    await screen.findByText(/Page 1: 1 of 2 matching/);
+    await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    await screen.findByText(/Page 2: 1 of 2 matching/);
+    expect(dlq.getDeadLetters).toHaveBeenLastCalledWith(
+      entityRef,
+      expect.objectContaining({ cursor: 'page-2' }),
+    );
+    expect(screen.getByRole('button', { name: 'Next page' })).toBeDisabled();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Previous page' }),
+    );
+    await screen.findByText(/Page 1: 1 of 2 matching/);
+  });
+
+  it('replays the selected dead letters in bulk at the pace chosen, and shows the job with a way to cancel it', async () => {
+    let jobs = [] as ReturnType<typeof bulkJob>[];
+    const dlq = mockDlqApi({
+      startBulk: async r => {
+        jobs = [bulkJob({ action: r.action, selection: r.selection })];
+        return jobs[0];
+      },
+      getBulkJobs: async () => jobs,
+    });
+    await render(dlq);
+    await screen.findByText('2 dead letters');
+    await userEvent.click(
+      await screen.findByRole('checkbox', {
+        name: 'Select ledger.rollback_transaction 4f1c9e7a-rollback',
+      }),
+    );
+    await userEvent.click(await action('Replay selected (1)'));
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      within(dialog).getByText('Replay the 1 selected dead letters'),
+    ).toBeInTheDocument();
+    const rate = within(dialog).getByLabelText('Dead letters per second');
+    await userEvent.clear(rate);
+    await userEvent.type(rate, '20');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Replay at 20/s' }),
+    );
+    await waitFor(() =>
+      expect(dlq.startBulk).toHaveBeenCalledWith({
+        entityRef,
+        action: 'replay',
+        reason: undefined,
+        ratePerSecond: 20,
+        selection: {
+          keys: [{ queue: 'critical', key: rollback.key }],
+        },
+      }),
+    );
+    const panel = await screen.findByRole('table', {
+      name: 'Bulk replays and discards',
+    });
+    expect(within(panel).getByText('1 replayed of 3')).toBeInTheDocument();
+    await userEvent.click(
+      within(panel).getByRole('button', { name: 'Cancel' }),
+    );
+    await waitFor(() => expect(dlq.cancelBulkJob).toHaveBeenCalledWith(7));
   });
 });

@@ -5,12 +5,15 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
+  BulkJob,
   DeadLetter,
+  DeadLetterFilter,
   dlqMessageDiscardPermission,
   dlqMessageReplayPermission,
   dlqMessageRevealPermission,
 } from '@internal/plugin-dlq-common';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Switch from '@material-ui/core/Switch';
 import Grid from '@material-ui/core/Grid';
@@ -19,7 +22,9 @@ import Alert from '@material-ui/lab/Alert';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { dlqApiRef } from '../../api/DlqClient';
 import { ActionPermission } from '../ActionButton';
-import { DeadLetterTable } from '../DeadLetterTable';
+import { BulkDialog, BulkJobsPanel, BulkTarget } from '../BulkJobs';
+import { DeadLetterFilters } from '../DeadLetterFilters';
+import { DeadLetterTable, selectionKey } from '../DeadLetterTable';
 import { describe } from '../describe';
 import { DiscardDialog } from '../DiscardDialog';
 import { messageOf, statusOf } from '../format';
@@ -41,9 +46,13 @@ function usePermissionOf(
   return { loading, allowed, name: permission.name };
 }
 
+/** The pace a bulk action starts with (the backend's default is the same). */
+const DEFAULT_BULK_RATE = 50;
+
 /**
- * The dead-letter tab: queue depths, every dead letter with its details,
- * replay and discard one at a time, and the recent actions.
+ * The dead-letter tab: queue depths and backlog, the dead letters with
+ * their details (filtered, a page at a time), replay and discard one at a
+ * time or in bulk, the bulk jobs' progress, and the recent actions.
  */
 export function EntityDeadLettersContent() {
   const { entity } = useEntity();
@@ -55,10 +64,15 @@ export function EntityDeadLettersContent() {
     permission: dlqMessageRevealPermission,
   }).allowed;
   const [reveal, setReveal] = useState(false);
+  const [filter, setFilter] = useState<DeadLetterFilter>({});
+  // The cursors of the pages seen: back is the previous one.
+  const [pages, setPages] = useState<Array<string | undefined>>([undefined]);
+  const cursor = pages[pages.length - 1];
+  const [selected, setSelected] = useState<Set<string>>(new Set());
 
   const list = useAsyncRetry(
-    () => api.getDeadLetters(entityRef, { reveal }),
-    [api, entityRef, reveal],
+    () => api.getDeadLetters(entityRef, { reveal, ...filter, cursor }),
+    [api, entityRef, reveal, filter, cursor],
   );
   const actions = useAsyncRetry(
     () => api.getActions(entityRef),
@@ -77,11 +91,69 @@ export function EntityDeadLettersContent() {
     retryBacklog();
   }, [retryList, retryActions, retryBacklog]);
 
+  const [notice, setNotice] = useState<Notice>();
+  const applyFilter = (next: DeadLetterFilter) => {
+    setFilter(next);
+    setPages([undefined]);
+    setSelected(new Set());
+  };
+  const select = (item: DeadLetter, on: boolean) =>
+    setSelected(prev => {
+      const next = new Set(prev);
+      if (on) next.add(selectionKey(item));
+      else next.delete(selectionKey(item));
+      return next;
+    });
+
+  // Bulk: what the dialog is about, and the jobs panel's version.
+  const [bulk, setBulk] = useState<
+    BulkTarget & { selection: 'selected' | 'matching' }
+  >();
+  const [bulkBusy, setBulkBusy] = useState(false);
+  const [bulkError, setBulkError] = useState<string>();
+  const [jobsVersion, setJobsVersion] = useState(0);
+  const runBulk = async (ratePerSecond: number, reason?: string) => {
+    if (!bulk) return;
+    setBulkBusy(true);
+    setBulkError(undefined);
+    try {
+      await api.startBulk({
+        entityRef,
+        action: bulk.action,
+        reason,
+        ratePerSecond,
+        selection:
+          bulk.selection === 'selected'
+            ? {
+                keys: [...selected].map(k => {
+                  const [queue, key] = k.split('\n');
+                  return { queue, key };
+                }),
+              }
+            : { filter },
+      });
+      setBulk(undefined);
+      setSelected(new Set());
+      setJobsVersion(v => v + 1);
+      setNotice({
+        severity: 'info',
+        text: `Bulk ${bulk.action} started: its progress is under "Bulk replays and discards".`,
+      });
+    } catch (e) {
+      setBulkError(messageOf(e));
+    } finally {
+      setBulkBusy(false);
+    }
+  };
+  const mayCancel = useCallback(
+    (job: BulkJob) => (job.action === 'replay' ? replay : discard).allowed,
+    [replay, discard],
+  );
+
   const [pending, setPending] = useState<Pending>();
   const [busy, setBusy] = useState(false);
   const inFlight = useRef(false);
   const [dialogError, setDialogError] = useState<string>();
-  const [notice, setNotice] = useState<Notice>();
 
   const open = (action: Pending['action']) => (item: DeadLetter) => {
     setDialogError(undefined);
@@ -151,8 +223,9 @@ export function EntityDeadLettersContent() {
     deadLetters = <Progress />;
   } else {
     const { value } = list;
+    const filtered = Object.keys(filter).length > 0 || pages.length > 1;
     deadLetters =
-      value.total === 0 && value.items.length === 0 ? (
+      !filtered && value.total === 0 && value.items.length === 0 ? (
         <EmptyState
           missing="data"
           title="No dead letters"
@@ -161,6 +234,20 @@ export function EntityDeadLettersContent() {
       ) : (
         <>
           <QueueDepths list={value} />
+          {value.payloads !== 'hidden' && (
+            <Box mt={2}>
+              <DeadLetterFilters
+                queues={value.queues.map(q => q.queue)}
+                value={filter}
+                onChange={applyFilter}
+              />
+            </Box>
+          )}
+          {filtered && value.items.length === 0 && (
+            <Typography variant="body2" color="textSecondary">
+              No dead letter matches these filters on this page.
+            </Typography>
+          )}
           {value.payloads === 'hidden' && (
             <Box mt={2}>
               <Alert severity="info">{value.hiddenBecause}</Alert>
@@ -188,11 +275,84 @@ export function EntityDeadLettersContent() {
                   role ({denied.map(p => p.name).join(', ')}).
                 </Typography>
               )}
-              {value.total > value.items.length && (
-                <Typography variant="body2" color="textSecondary" paragraph>
-                  Showing the newest {value.items.length} of {value.total}.
+              <Box
+                display="flex"
+                flexWrap="wrap"
+                alignItems="center"
+                gridGap={8}
+                mb={1}
+              >
+                <Typography variant="body2" color="textSecondary">
+                  Page {pages.length}: {value.items.length} of{' '}
+                  {value.exact ? '' : 'at least '}
+                  {value.total}
+                  {Object.keys(filter).length ? ' matching' : ''}.
                 </Typography>
-              )}
+                <Button
+                  size="small"
+                  disabled={!replay.allowed || selected.size === 0}
+                  onClick={() =>
+                    setBulk({
+                      action: 'replay',
+                      selection: 'selected',
+                      what: `the ${selected.size} selected dead letters`,
+                    })
+                  }
+                >
+                  Replay selected ({selected.size})
+                </Button>
+                <Button
+                  size="small"
+                  disabled={!discard.allowed || selected.size === 0}
+                  onClick={() =>
+                    setBulk({
+                      action: 'discard',
+                      selection: 'selected',
+                      what: `the ${selected.size} selected dead letters`,
+                    })
+                  }
+                >
+                  Discard selected ({selected.size})
+                </Button>
+                <Button
+                  size="small"
+                  disabled={!replay.allowed}
+                  onClick={() =>
+                    setBulk({
+                      action: 'replay',
+                      selection: 'matching',
+                      what: `all ${value.exact ? '' : 'the at least '}${
+                        value.total
+                      } dead letters${
+                        Object.keys(filter).length
+                          ? ' matching the filters'
+                          : ''
+                      }`,
+                    })
+                  }
+                >
+                  Replay all {value.total}
+                </Button>
+                <Button
+                  size="small"
+                  disabled={!discard.allowed}
+                  onClick={() =>
+                    setBulk({
+                      action: 'discard',
+                      selection: 'matching',
+                      what: `all ${value.exact ? '' : 'the at least '}${
+                        value.total
+                      } dead letters${
+                        Object.keys(filter).length
+                          ? ' matching the filters'
+                          : ''
+                      }`,
+                    })
+                  }
+                >
+                  Discard all {value.total}
+                </Button>
+              </Box>
               <DeadLetterTable
                 items={value.items}
                 replay={replay}
@@ -200,7 +360,27 @@ export function EntityDeadLettersContent() {
                 busy={busy}
                 onReplay={open('replay')}
                 onDiscard={open('discard')}
+                selected={selected}
+                onSelect={
+                  replay.allowed || discard.allowed ? select : undefined
+                }
               />
+              <Box display="flex" gridGap={8} mt={1}>
+                <Button
+                  size="small"
+                  disabled={pages.length === 1}
+                  onClick={() => setPages(p => p.slice(0, -1))}
+                >
+                  Previous page
+                </Button>
+                <Button
+                  size="small"
+                  disabled={!value.nextCursor}
+                  onClick={() => setPages(p => [...p, value.nextCursor])}
+                >
+                  Next page
+                </Button>
+              </Box>
             </Box>
           )}
         </>
@@ -236,6 +416,16 @@ export function EntityDeadLettersContent() {
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
+        <InfoCard title="Bulk replays and discards">
+          <BulkJobsPanel
+            entityRef={entityRef}
+            version={jobsVersion}
+            mayCancel={mayCancel}
+            onFinished={refresh}
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
         <InfoCard title="Recent actions">
           <RecentActions
             value={actions.value}
@@ -250,6 +440,14 @@ export function EntityDeadLettersContent() {
         error={dialogError}
         onCancel={close}
         onConfirm={() => run()}
+      />
+      <BulkDialog
+        target={bulk}
+        defaultRate={DEFAULT_BULK_RATE}
+        busy={bulkBusy}
+        error={bulkError}
+        onCancel={() => !bulkBusy && setBulk(undefined)}
+        onConfirm={runBulk}
       />
       <DiscardDialog
         item={pending?.action === 'discard' ? pending.item : undefined}

@@ -13,6 +13,7 @@ import {
   permissionApiRef,
 } from '@backstage/plugin-permission-react';
 import {
+  BulkJob,
   DeadLetter,
   DeadLetterAction,
   DeadLetterList,
@@ -179,6 +180,24 @@ export const backlog: QueueBacklogList = {
   ],
 };
 
+/** A bulk job of svc-ledger, running unless said otherwise. */
+export const bulkJob = (fields: Partial<BulkJob> = {}): BulkJob => ({
+  id: 7,
+  action: 'replay',
+  state: 'running',
+  entityRef,
+  selection: { filter: {} },
+  ratePerSecond: 50,
+  total: 3,
+  totalExact: true,
+  done: 1,
+  skipped: 0,
+  failed: 0,
+  by: 'user:default/julien.lefevre',
+  startedAt: new Date().toISOString(),
+  ...fields,
+});
+
 /** A dead-letter backend in memory; every method is a jest mock. */
 export function mockDlqApi(overrides: Partial<DlqApi> = {}) {
   const impl: DlqApi = {
@@ -186,6 +205,10 @@ export function mockDlqApi(overrides: Partial<DlqApi> = {}) {
       list([rollback, fraudAlert], [{ queue: 'critical', depth: 2 }]),
     getActions: async () => [discarded],
     getBacklog: async () => backlog,
+    startBulk: async r => bulkJob({ action: r.action, selection: r.selection }),
+    getBulkJob: async () => bulkJob({ state: 'done', done: 3 }),
+    getBulkJobs: async () => [],
+    cancelBulkJob: async () => bulkJob({ state: 'cancelled' }),
     replay: async r => [rollback, fraudAlert].find(i => i.key === r.key)!,
     discard: async r =>
       [rollback, fraudAlert, garbled].find(i => i.key === r.key)!,
@@ -195,6 +218,10 @@ export function mockDlqApi(overrides: Partial<DlqApi> = {}) {
     getDeadLetters: jest.fn(impl.getDeadLetters),
     getActions: jest.fn(impl.getActions),
     getBacklog: jest.fn(impl.getBacklog),
+    startBulk: jest.fn(impl.startBulk),
+    getBulkJob: jest.fn(impl.getBulkJob),
+    getBulkJobs: jest.fn(impl.getBulkJobs),
+    cancelBulkJob: jest.fn(impl.cancelBulkJob),
     replay: jest.fn(impl.replay),
     discard: jest.fn(impl.discard),
   };

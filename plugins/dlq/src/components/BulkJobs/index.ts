@@ -1,0 +1,2 @@
+export { BulkDialog, BulkJobsPanel } from './BulkJobs';
+export type { BulkTarget } from './BulkJobs';

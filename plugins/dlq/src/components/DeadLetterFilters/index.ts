@@ -1,0 +1,1 @@
+export { DeadLetterFilters } from './DeadLetterFilters';
