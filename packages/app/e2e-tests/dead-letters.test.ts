@@ -227,4 +227,73 @@ test.describe('dead letters', () => {
       'the platform dead-letter tab',
     );
   });
+
+  test('an on-call engineer filters svc-wallet dead letters, replays two in bulk and discards the rest with a reason', async ({
+    page,
+  }, testInfo) => {
+    await signInAsGuest(page);
+    await page.goto('/catalog/default/component/svc-wallet/dead-letters');
+    const tab = page.getByTestId('dead-letters-tab');
+    await expect(tab).toContainText('12 dead letters');
+
+    // Nothing is older than a day: the filter says so, Clear brings them back.
+    await page.locator('#dlq-filter-age').click();
+    await page.getByRole('option', { name: 'Older than 1 day' }).click();
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect(
+      tab.getByText('No dead letter matches these filters on this page.'),
+    ).toBeVisible();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await expect(tab.getByText(/^Page 1: 12 of 12/)).toBeVisible();
+
+    // Two selected, replayed in bulk at a pace.
+    const table = page.getByRole('table', { name: 'Dead-lettered tasks' });
+    const boxes = table.getByRole('checkbox');
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await page.getByRole('button', { name: 'Replay selected (2)' }).click();
+    const dialog = page.getByTestId('dlq-bulk-dialog').getByRole('dialog');
+    await expect(dialog).toContainText('Replay the 2 selected dead letters');
+    await expectAccessible(
+      page,
+      ['[data-testid="dlq-bulk-dialog"] [role="dialog"]'],
+      'the bulk replay dialog',
+    );
+    await dialog.getByRole('button', { name: 'Replay at 50/s' }).click();
+    await expect(dialog).toBeHidden();
+    const jobs = page.getByRole('table', { name: 'Bulk replays and discards' });
+    await expect(jobs.getByRole('row').nth(1)).toContainText(
+      '2 replayed of 2',
+      { timeout: 20_000 },
+    );
+    await expect(jobs.getByRole('row').nth(1)).toContainText('done');
+    await expect(tab.getByText(/^Page 1: 10 of 10/)).toBeVisible();
+
+    // The rest discarded in bulk, with a reason on every row of the trail.
+    await page.getByRole('button', { name: 'Discard all 10' }).click();
+    await dialog
+      .getByLabel('Reason')
+      .fill('Balance versions superseded by the nightly reconciliation');
+    await dialog.getByRole('button', { name: 'Discard at 50/s' }).click();
+    await expect(jobs.getByRole('row').nth(1)).toContainText(
+      '10 discarded of 10',
+      { timeout: 20_000 },
+    );
+    await expect(tab).toContainText('No dead letters');
+    const actions = page.getByRole('table', { name: 'Recent actions' });
+    await expect(actions).toContainText(
+      'Balance versions superseded by the nightly reconciliation',
+    );
+    const shot = testInfo.outputPath('dead-letters-bulk.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    await testInfo.attach('dead-letters-bulk', {
+      path: shot,
+      contentType: 'image/png',
+    });
+    await expectAccessible(
+      page,
+      [A11Y_SCOPES.deadLettersTab],
+      "svc-wallet's Dead letters tab after two bulk jobs",
+    );
+  });
 });

@@ -173,11 +173,19 @@ export function BulkJobsPanel(props: {
         if (!live) return;
         setError(undefined);
         setJobs(prev => {
-          const wasRunning = new Set(
-            (prev ?? []).filter(j => j.state === 'running').map(j => j.id),
-          );
-          if (next.some(j => wasRunning.has(j.id) && j.state !== 'running')) {
-            onFinished();
+          // A job seen running (or new since the first read) that has
+          // ended: the dead letters have changed.
+          if (prev) {
+            const before = new Map(prev.map(j => [j.id, j.state]));
+            if (
+              next.some(
+                j =>
+                  j.state !== 'running' &&
+                  (before.get(j.id) ?? 'running') === 'running',
+              )
+            ) {
+              onFinished();
+            }
           }
           return next;
         });
