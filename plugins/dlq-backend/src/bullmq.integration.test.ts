@@ -18,6 +18,7 @@ import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { describeWithRedis, redisUrl } from './__testUtils__/dramatiq';
+import { CuttingProxy } from './__testUtils__/cuttingProxy';
 import dlqPlugin from './index';
 
 jest.setTimeout(30_000);
@@ -570,5 +571,73 @@ describeWithRedis('BullMQ dead letters against a real Redis', () => {
     expect(
       (await page('&minAgeMinutes=5&maxAgeMinutes=60')).items.map(i => i.key),
     ).toEqual(['low/j4', 'default/j-timeout', 'high/j6']);
+  });
+});
+
+describeWithRedis('a BullMQ replay whose answer is lost', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const service = `${SERVICE}-lost`;
+  let redis: Redis;
+  let proxy: CuttingProxy;
+  let backend: TestBackend;
+
+  beforeAll(async () => {
+    redis = new Redis(redisUrl!, { maxRetriesPerRequest: null });
+    const target = new URL(redisUrl!);
+    proxy = new CuttingProxy({
+      host: target.hostname,
+      port: Number(target.port),
+    });
+    await proxy.start();
+    backend = await startTestBackend({
+      features: [
+        dlqPlugin,
+        mockServices.rootConfig.factory({
+          data: { deadLetters: { redis: { url: proxy.url } } },
+        }),
+        catalogServiceMock.factory({ entities: [entity(service)] }),
+        mockServices.database.factory({
+          knex: await databases.init('SQLITE_3'),
+        }),
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await proxy?.close();
+    await deleteKeys(redis, `${service}*`);
+    await deleteKeys(redis, `bull:${service}-*`);
+    redis.disconnect();
+  });
+
+  it('adds the job once under its replay id, and does not put the record back', async () => {
+    const r = record({ queue: 'high', jobId: 'gone-1', minutesAgo: 5 });
+    await redis.hset(`${service}:dead-letter`, r.id, JSON.stringify(r));
+    // BullMQ adds the job; the answer is lost with the connection.
+    proxy.arm('gone-1-replay-');
+    const res = await request(backend.server)
+      .post('/api/dlq/dead-letters/replay')
+      .set('Authorization', mockCredentials.user.header())
+      .send({
+        entityRef: `component:default/${service}`,
+        queue: 'high',
+        key: r.id,
+      });
+    expect(proxy.cuts).toBe(1);
+    expect(res.status).toBe(200);
+    const queue = new Queue(`${service}-high`, {
+      connection: redis,
+      prefix: 'bull',
+    });
+    try {
+      const jobs = await queue.getJobs(['wait', 'active', 'delayed']);
+      expect(jobs.map(j => j.id)).toEqual([
+        `gone-1-replay-${Date.parse(r.deadLetteredAt)}`,
+      ]);
+    } finally {
+      await queue.close();
+    }
+    expect(await redis.hexists(`${service}:dead-letter`, r.id)).toBe(0);
   });
 });

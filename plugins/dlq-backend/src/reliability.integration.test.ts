@@ -15,6 +15,7 @@ import {
   dramatiqNack,
   PrivateRedis,
 } from './__testUtils__/dramatiq';
+import { CuttingProxy } from './__testUtils__/cuttingProxy';
 import dlqPlugin from './index';
 
 jest.setTimeout(60_000);
@@ -295,4 +296,67 @@ describeWithRedis('when Valkey is down, slow or back', () => {
       expect(all.res.body.items).toHaveLength(200);
     });
   });
+});
+
+describeWithRedis('a replay or discard whose answer is lost', () => {
+  const server = new PrivateRedis();
+  let proxy: CuttingProxy;
+  let redis: Redis;
+  let backend: TestBackend;
+  const LEDGER = 'component:default/svc-ledger';
+  const post = (action: string, body: object) =>
+    request(backend.server)
+      .post(`/api/dlq/dead-letters/${action}`)
+      .set('Authorization', mockCredentials.user.header())
+      .send({ entityRef: LEDGER, queue: 'critical', ...body });
+
+  beforeAll(async () => {
+    await server.start();
+    proxy = new CuttingProxy({ host: '127.0.0.1', port: server.port });
+    await proxy.start();
+    redis = new Redis(server.url);
+    backend = await start({ redis: { url: proxy.url } });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    redis?.disconnect();
+    await proxy?.close();
+    await server.stop();
+  });
+
+  it.each(['replay', 'discard'])(
+    'a %s is recorded with its real outcome, and done once',
+    async action => {
+      await redis.flushall();
+      const message = dramatiqMessage({
+        queue: 'critical',
+        actor: 'ledger.rollback',
+      });
+      const key = await dramatiqNack(redis, 'dramatiq', message, Date.now());
+      // Valkey runs the script; its answer is lost with the connection.
+      proxy.arm('__portal__:done:');
+      const res = await post(action, {
+        key,
+        ...(action === 'discard'
+          ? { reason: 'Rolled back by hand in INC-2211' }
+          : {}),
+      });
+      expect(proxy.cuts).toBeGreaterThan(0);
+      expect(res.status).toBe(200);
+      expect(await redis.zcard('dramatiq:critical.XQ')).toBe(0);
+      // Once: one message on the queue for a replay, none for a discard.
+      expect(await redis.llen('dramatiq:critical')).toBe(
+        action === 'replay' ? 1 : 0,
+      );
+      const trail = await request(backend.server)
+        .get(`/api/dlq/actions?entityRef=${encodeURIComponent(LEDGER)}`)
+        .set('Authorization', mockCredentials.user.header());
+      expect(trail.body.items[0]).toMatchObject({
+        action,
+        key,
+        outcome: 'done',
+      });
+    },
+  );
 });

@@ -264,6 +264,30 @@ export class BullmqDeadLetters {
     } catch (error) {
       const via = `BullMQ queue ${bullQueue}`;
       const timeoutMs = this.boundMs();
+      // Valkey answered with an error: not done. Otherwise the answer may
+      // be what was lost (a stall, a failover): was it done?
+      const happened =
+        (error as Error)?.name === 'ReplyError'
+          ? false
+          : await this.requeued(bullQueue, record);
+      if (happened === true) return letter;
+      if (happened === undefined) {
+        // Putting the record back could run the job twice: it is not.
+        throw this.connection.failure(error, {
+          phase: 'command',
+          timeoutMs,
+          via,
+          outcome: `the replay of dead letter ${key} of ${
+            source.service
+          } may or may not have been done, and BullMQ cannot be asked yet: once Valkey answers, look for job ${replayJobId(
+            record,
+          )} (or job ${
+            record.jobId
+          } no longer failed) in ${bullQueue}; only if neither is there, replay job ${
+            record.jobName
+          } ${record.jobId} by hand`,
+        });
+      }
       try {
         await this.connection.run(redis => redis.hset(hash, key, raw));
       } catch (restoreError) {
@@ -289,6 +313,32 @@ export class BullmqDeadLetters {
       });
     }
     return letter;
+  }
+
+  /**
+   * After a failed requeue: did it happen after all? True if the job was
+   * added under its replay id or retried (no longer failed), false if it
+   * is known not to have been, undefined if BullMQ cannot be asked.
+   */
+  private async requeued(
+    name: string,
+    record: BullmqRecord,
+  ): Promise<boolean | undefined> {
+    const bull = this.queue(name);
+    try {
+      let answer = false;
+      await this.bounded(async () => {
+        if (await Job.fromId(bull, replayJobId(record))) {
+          answer = true;
+          return;
+        }
+        const original = await Job.fromId(bull, record.jobId);
+        answer = Boolean(original) && (await original!.getState()) !== 'failed';
+      });
+      return answer;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Removes a dead letter's record for good (BullMQ's failed job stays until it ages out). */
@@ -327,7 +377,10 @@ export class BullmqDeadLetters {
           resetAttemptsStarted: true,
         });
       } else {
+        // A job id of its own for this dead letter: added twice (an answer
+        // lost, the replay asked again), BullMQ keeps one job.
         await bull.add(record.jobName, record.data, {
+          jobId: replayJobId(record),
           attempts: record.attempts,
           backoff: { type: 'exponential', delay: record.backoffMs },
         });
@@ -392,6 +445,14 @@ export class BullmqDeadLetters {
     this.client?.disconnect();
     this.client = undefined;
   }
+}
+
+/**
+ * The id a replayed job is added under: the same for every replay of one
+ * dead-lettering of a job (its time), new if the job dies again later.
+ */
+export function replayJobId(record: BullmqRecord): string {
+  return `${record.jobId}-replay-${Date.parse(record.deadLetteredAt)}`;
 }
 
 /** The queue a hash field names, if it is one of the four. */

@@ -27,28 +27,46 @@ import { ValkeyConnection } from './ValkeyConnection';
 
 /**
  * Replay, as one step: claim the dead letter (ZREM succeeds for one caller
- * only), drop its message, then enqueue the new message the way Dramatiq's
- * `enqueue` does (HSET <q>.msgs, RPUSH <q>).
- * KEYS: <q>.XQ, <q>.XQ.msgs, <q>, <q>.msgs; ARGV: dead letter id, new id, new JSON.
+ * only), drop its message, enqueue the new message the way Dramatiq's
+ * `enqueue` does (HSET <q>.msgs, RPUSH <q>), and leave a marker for this
+ * request. Idempotent by request: run again (ioredis resends what was in
+ * flight when a connection drops) it finds the marker and does nothing.
+ * KEYS: <q>.XQ, <q>.XQ.msgs, <q>, <q>.msgs, marker;
+ * ARGV: dead letter id, new id, new JSON, marker TTL in seconds.
+ * Returns 1 done, 2 already done by this request, 0 gone.
  */
 const REPLAY_LUA = `
+if redis.call('EXISTS', KEYS[5]) == 1 then
+  return 2
+end
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then
   return 0
 end
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
 redis.call('RPUSH', KEYS[3], ARGV[2])
+redis.call('SET', KEYS[5], ARGV[2], 'EX', ARGV[4])
 return 1
 `;
 
-/** Discard, as one step. KEYS: <q>.XQ, <q>.XQ.msgs; ARGV: dead letter id. */
+/**
+ * Discard, as one step, idempotent by request the same way.
+ * KEYS: <q>.XQ, <q>.XQ.msgs, marker; ARGV: dead letter id, marker TTL.
+ */
 const DISCARD_LUA = `
+if redis.call('EXISTS', KEYS[3]) == 1 then
+  return 2
+end
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then
   return 0
 end
 redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('SET', KEYS[3], 'discarded', 'EX', ARGV[2])
 return 1
 `;
+
+/** How long a request's marker is kept: longer than any retry of it. */
+const MARKER_TTL_S = 24 * 3600;
 
 type DeadLetterCommands = {
   dlqReplay(
@@ -56,11 +74,19 @@ type DeadLetterCommands = {
     xqMsgs: string,
     queue: string,
     queueMsgs: string,
+    marker: string,
     key: string,
     newKey: string,
     message: string,
+    ttl: number,
   ): Promise<number>;
-  dlqDiscard(xq: string, xqMsgs: string, key: string): Promise<number>;
+  dlqDiscard(
+    xq: string,
+    xqMsgs: string,
+    marker: string,
+    key: string,
+    ttl: number,
+  ): Promise<number>;
 };
 
 /** ZRANGE and HMGET sizes: a queue may hold millions of dead letters. */
@@ -102,11 +128,11 @@ export class DramatiqDeadLetters {
     this.options = options;
     this.connection = options.connection;
     this.connection.redis.defineCommand('dlqReplay', {
-      numberOfKeys: 4,
+      numberOfKeys: 5,
       lua: REPLAY_LUA,
     });
     this.connection.redis.defineCommand('dlqDiscard', {
-      numberOfKeys: 2,
+      numberOfKeys: 3,
       lua: DISCARD_LUA,
     });
   }
@@ -549,23 +575,76 @@ export class DramatiqDeadLetters {
     await beforeChange(letter);
     const k = this.keys(queue);
     const newKey = randomUUID();
-    const done = await this.connection.run(redis =>
+    const marker = this.markerOf(newKey);
+    const done = await this.settled('replay', queue, key, marker, redis =>
       (redis as Redis & DeadLetterCommands).dlqReplay(
         k.xq,
         k.xqMsgs,
         k.queue,
         k.msgs,
+        marker,
         key,
         newKey,
         replayedMessage(raw, queue, newKey),
+        MARKER_TTL_S,
       ),
     );
     // Replayed or discarded by someone else meanwhile.
-    if (done !== 1) {
+    if (!done) {
       throw gone(queue, key, this.options.deadMessageTtlMs, letter);
     }
     this.actors.delete(`${queue}\n${key}`);
     return letter;
+  }
+
+  /** Where a request leaves its mark once done (see REPLAY_LUA). */
+  private markerOf(requestId: string) {
+    return `${this.options.namespace}:__portal__:done:${requestId}`;
+  }
+
+  /**
+   * Runs a replay or discard script and says whether it was done. When the
+   * answer is lost (a time-out, a dropped connection), it asks Valkey for
+   * the request's marker: the script is atomic, so the marker tells the
+   * real outcome. Only if that cannot be read either is the outcome
+   * unknown, and the error says how to find out.
+   */
+  private async settled(
+    action: 'replay' | 'discard',
+    queue: string,
+    key: string,
+    marker: string,
+    script: (redis: Redis) => Promise<number>,
+  ): Promise<boolean> {
+    let sent = false;
+    try {
+      return (
+        (await this.connection.run(redis => {
+          sent = true;
+          return script(redis);
+        })) !== 0
+      );
+    } catch (error) {
+      // Never sent (no connection): certainly not done.
+      if (!sent) throw error;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          const exists = await this.connection.run(redis =>
+            redis.exists(marker),
+          );
+          if (exists) return true;
+          // Not done (the script is all or nothing): the failure stands.
+          throw error;
+        } catch (checkError) {
+          if (checkError === error) throw error;
+          await new Promise(r => setTimeout(r, 200 * (attempt + 1)));
+        }
+      }
+      throw this.connection.failure(error, {
+        phase: 'command',
+        outcome: `the ${action} of dead letter ${key} on queue ${queue} may or may not have been done: its answer was lost and Valkey cannot be asked yet. Once it answers, the key ${marker} exists if it was done (and the dead letter is gone from ${queue}'s dead letters)`,
+      });
+    }
   }
 
   /** Removes a dead letter for good, atomically; `beforeChange` as for replay. */
@@ -581,10 +660,17 @@ export class DramatiqDeadLetters {
     );
     await beforeChange(letter);
     const k = this.keys(queue);
-    const done = await this.connection.run(redis =>
-      (redis as Redis & DeadLetterCommands).dlqDiscard(k.xq, k.xqMsgs, key),
+    const marker = this.markerOf(randomUUID());
+    const done = await this.settled('discard', queue, key, marker, redis =>
+      (redis as Redis & DeadLetterCommands).dlqDiscard(
+        k.xq,
+        k.xqMsgs,
+        marker,
+        key,
+        MARKER_TTL_S,
+      ),
     );
-    if (done !== 1) {
+    if (!done) {
       throw gone(queue, key, this.options.deadMessageTtlMs, letter);
     }
     this.actors.delete(`${queue}\n${key}`);
