@@ -44,6 +44,8 @@ bench "SLO board" plugins/slo-backend/bench/board.ts \
   "$(command -v prometheus >/dev/null || echo "Debian's prometheus is not installed")"
 bench "dead letters" plugins/dlq-backend/bench/list.ts \
   "$(command -v redis-server >/dev/null || echo "Debian's redis-server is not installed")"
+bench "dead letters v2" plugins/dlq-backend/bench/v2.ts \
+  "$(command -v redis-server >/dev/null || echo "Debian's redis-server is not installed")"
 bench "Kyverno reports" plugins/kyverno-backend/bench/reports.ts
 
 echo

@@ -103,6 +103,13 @@ if command -v redis-server >/dev/null 2>&1; then
 else
   echo "skipped: Debian's redis-server is not installed (bash scripts/services.sh install)"
 fi
+echo
+echo "== dead letters v2: summary, bulk, 1,000,000 (plugins/dlq-backend/bench/v2.ts)"
+if command -v redis-server >/dev/null 2>&1; then
+  node --expose-gc --require @backstage/cli/config/nodeTransform.cjs plugins/dlq-backend/bench/v2.ts
+else
+  echo "skipped: Debian's redis-server is not installed (bash scripts/services.sh install)"
+fi
 
 echo
 echo "== Kyverno reports (plugins/kyverno-backend/bench/reports.ts)"

@@ -296,11 +296,17 @@ export class DramatiqDeadLetters {
     const items: DeadLetter[] = [];
     let examined = 0;
     let last: ListCursor | undefined;
+    // Without a filter every entry is kept: a batch need not be bigger
+    // than the page (and one more, to know whether there is a next page).
+    const batchSize =
+      source.actorPrefix || query.matches
+        ? PAGE_BATCH
+        : Math.min(PAGE_BATCH, query.limit + 1);
     // Refill the scans whose buffer ran out (one batch each).
     const refill = async () => {
       for (const s of scans) {
         if (s.buffer.length || s.done) continue;
-        const batch = await s.scan.nextBatch(PAGE_BATCH);
+        const batch = await s.scan.nextBatch(batchSize);
         if (!batch) {
           s.done = true;
           continue;
