@@ -9,6 +9,7 @@ import { readDeadLettersConfig, redactUrl } from './config';
 import { createRouter } from './router';
 import { ActionLog } from './services/ActionLog';
 import { BulkJobs } from './services/BulkJobs';
+import { createStoreOf } from './services/storeOf';
 import { BullmqDeadLetters } from './services/BullmqDeadLetters';
 import { DramatiqDeadLetters } from './services/DramatiqDeadLetters';
 import { ValkeyConnection } from './services/ValkeyConnection';
@@ -93,8 +94,8 @@ export const dlqPlugin = createBackendPlugin({
             actions,
             bulkJobs,
             bulk: settings.bulk,
+            storeOf: createStoreOf(deadLetters),
             masker: new Masker(settings.masking),
-            deadLetters,
           }),
         );
       },

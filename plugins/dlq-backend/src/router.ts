@@ -15,7 +15,6 @@ import {
   stringifyError,
 } from '@backstage/errors';
 import {
-  DependencyError,
   errorBoundary,
   isDependencyError,
   Masker,
@@ -63,13 +62,10 @@ import { BulkJobs } from './services/BulkJobs';
 import { BeforeChange } from './services/beforeChange';
 import {
   decodeCursor,
-  DeadLetterStore,
   errorTypeOf,
   ListQuery,
 } from './services/DeadLetterStore';
-import { BullmqDeadLetters } from './services/BullmqDeadLetters';
-import { DramatiqDeadLetters } from './services/DramatiqDeadLetters';
-import { VALKEY } from './services/ValkeyConnection';
+import { StoreOf } from './services/storeOf';
 
 const entityRef = z
   .string({
@@ -151,19 +147,9 @@ export interface RouterOptions {
   bulk: { defaultRatePerSecond: number; maxRatePerSecond: number };
   /** Masks what leaves the backend (deadLetters.masking). */
   masker: Masker;
-  /** Undefined when deadLetters.redis.url is not set. */
-  deadLetters?: {
-    dramatiq: DramatiqDeadLetters;
-    bullmq: BullmqDeadLetters;
-  };
+  /** The store of an entity's dead-letter source (services/storeOf.ts). */
+  storeOf: StoreOf;
 }
-
-/** A source's store, and what the router needs to know besides. */
-type SourceStore = DeadLetterStore & {
-  backlogScope: QueueBacklogList['scope'];
-  /** Which rows of the action log are the source's. */
-  actionScope: { actorPrefix?: string; onlyEntity?: boolean };
-};
 
 export async function createRouter(
   options: RouterOptions,
@@ -177,32 +163,11 @@ export async function createRouter(
     actions,
     masker,
     bulkJobs,
+    storeOf,
   } = options;
   const settings = readErrorSettings(options.config);
   const router = Router();
   router.use(express.json());
-
-  /** The one place where the broker of a source picks its store. */
-  function storeOf(source: DeadLetterSource): SourceStore {
-    if (source.broker === 'bullmq') {
-      return {
-        list: q => stores().bullmq.list(source, q),
-        backlog: () => stores().bullmq.backlog(source),
-        replay: (q, k, b) => stores().bullmq.replay(source, q, k, b),
-        discard: (q, k, b) => stores().bullmq.discard(source, q, k, b),
-        backlogScope: 'service',
-        actionScope: { onlyEntity: true },
-      };
-    }
-    return {
-      list: q => stores().dramatiq.list(source, q),
-      backlog: () => stores().dramatiq.backlog(),
-      replay: (q, k, b) => stores().dramatiq.replay(source, q, k, b),
-      discard: (q, k, b) => stores().dramatiq.discard(source, q, k, b),
-      backlogScope: 'queue',
-      actionScope: { actorPrefix: source.actorPrefix },
-    };
-  }
 
   /**
    * The content filters, tested on the dead letter as the user sees it
@@ -251,17 +216,6 @@ export async function createRouter(
           : now - filter.maxAgeMinutes * 60_000,
       matches: contentFilter(filter),
     };
-  }
-
-  function stores() {
-    if (!options.deadLetters) {
-      throw new DependencyError({
-        dependency: VALKEY,
-        problem: 'is not configured',
-        hint: 'set deadLetters.redis.url (DEAD_LETTERS_REDIS_URL in production)',
-      });
-    }
-    return options.deadLetters;
   }
 
   /** Checked against the user, never the plugin's own identity. */
