@@ -21,7 +21,8 @@ dead letters with them (localplus_actors.py has the actors).
       make start's demo dead letters: deletes the namespace's keys, marks
       the ledger's database, Kafka and the notification providers down,
       sends the tasks below and runs a Dramatiq worker until every one of
-      them is dead-lettered (a few seconds).
+      them is dead-lettered (a few seconds), then leaves a backlog: 40
+      tasks waiting on default and one delayed an hour on low.
 """
 
 import json
@@ -57,6 +58,12 @@ DEMO_TASKS = [
     # What confirmations really carry: the portal masks it (dlq-backend).
     {"actor": "notification.send_email_confirmation", "args": ["e-41d7"], "kwargs": DEMO_EMAIL},
     {"actor": "notification.send_sms_confirmation", "args": ["s-9c20"], "kwargs": DEMO_SMS},
+]
+
+
+DEMO_BACKLOG = [
+    *({"actor": "analytics.track_event", "args": [f"ev-{i:04d}", "page_view"]} for i in range(40)),
+    {"actor": "merchant.export_settlement_report", "args": ["m-12", "2026-11"], "delay_ms": 3_600_000},
 ]
 
 
@@ -164,6 +171,11 @@ def demo(url, namespace, timeout_s=30.0):
     finally:
         worker.stop(timeout=5000)
         redis.delete(DOWN, ATTEMPTS)
+
+    # A backlog for the Queue backlog card: tasks sent once the worker has
+    # stopped wait on their queues (analytics on default, one report held
+    # back for an hour on low.DQ), as they would behind busy workers.
+    send(DEMO_BACKLOG)
 
     depth = {q: redis.zcard(f"{namespace}:{q}.XQ") for q in QUEUES}
     safe_url = re.sub(r"//[^@/]*@", "//***@", url)

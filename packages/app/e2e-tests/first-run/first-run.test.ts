@@ -131,6 +131,29 @@ test.describe('first run with the dev services', () => {
       "svc-ledger's overview cards",
     );
 
+    // A confirmation's payload, masked; the queues' backlog, live.
+    await page.goto('/catalog/default/component/svc-notification/dead-letters');
+    await page
+      .getByRole('button', {
+        name: /^Show details of notification\.send_email_confirmation/,
+      })
+      .click();
+    await expect(page.getByLabel('Keyword arguments')).toContainText(
+      '"to": "c***@example.fr"',
+    );
+    await expect(page.getByLabel('Keyword arguments')).toContainText(
+      '"gift_card": "411111******1111"',
+    );
+    const backlog = page.getByRole('table', { name: 'Queue backlog' });
+    await expect(
+      backlog.getByRole('row').filter({ hasText: /^default/ }),
+    ).toContainText('40');
+    await expectAccessible(
+      page,
+      [A11Y_SCOPES.deadLettersTab],
+      "svc-notification's dead letters, one opened",
+    );
+
     // Read live from the dev PostgreSQL: columns, with the card-data flag.
     await page.goto('/catalog/default/resource/giftcard-card-payments');
     const columns = infoCard(page, 'Columns');
