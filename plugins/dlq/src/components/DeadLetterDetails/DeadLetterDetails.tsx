@@ -39,7 +39,8 @@ function Block(props: { title: string; children: string }) {
       <Typography variant="subtitle2" gutterBottom>
         {props.title}
       </Typography>
-      <pre className={classes.code} aria-label={props.title}>
+      {/* Focusable: a long traceback scrolls, and keyboards must reach it. */}
+      <pre className={classes.code} aria-label={props.title} tabIndex={0}>
         {props.children}
       </pre>
     </Box>
