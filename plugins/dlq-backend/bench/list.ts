@@ -23,26 +23,12 @@ import { randomUUID } from 'node:crypto';
 import { PrivateRedis } from '../src/__testUtils__/privateRedis';
 import { DramatiqDeadLetters } from '../src/services/DramatiqDeadLetters';
 import { ValkeyConnection } from '../src/services/ValkeyConnection';
+import { ms, timeRuns } from './timing';
 
 const SHORT = Boolean(process.env.BENCH_SHORT);
 const LETTERS = Number(process.env.BENCH_DLQ_LETTERS ?? (SHORT ? 300 : 10_000));
 const RUNS = Number(process.env.BENCH_DLQ_RUNS ?? (SHORT ? 2 : 30));
 const QUEUES = ['critical', 'high', 'default'];
-
-const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
-const pct = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-};
-async function timeRuns(fn: () => Promise<unknown>) {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = process.hrtime.bigint();
-    await fn();
-    times.push(ms(start));
-  }
-  return `${pct(times, 0.5).toFixed(1)} / ${pct(times, 0.95).toFixed(1)}`;
-}
 
 async function seed(redis: Redis) {
   const now = Date.now();
@@ -110,9 +96,13 @@ async function main() {
     global.gc?.();
     const heapGrowth =
       (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
-    const warm = await timeRuns(() => store.list(ledger, { limit: 1000 }));
-    const platform = await timeRuns(() => store.list(all, { limit: 200 }));
-    const raw = await timeRuns(async () => {
+    const warm = await timeRuns(RUNS, () =>
+      store.list(ledger, { limit: 1000 }),
+    );
+    const platform = await timeRuns(RUNS, () =>
+      store.list(all, { limit: 200 }),
+    );
+    const raw = await timeRuns(RUNS, async () => {
       for (const queue of QUEUES) {
         const entries = await redis.zrange(
           `dramatiq:${queue}.XQ`,

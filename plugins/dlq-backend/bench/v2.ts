@@ -25,6 +25,7 @@ import { ActionLog } from '../src/services/ActionLog';
 import { BulkJobs } from '../src/services/BulkJobs';
 import { DramatiqDeadLetters } from '../src/services/DramatiqDeadLetters';
 import { ValkeyConnection } from '../src/services/ValkeyConnection';
+import { ms, timeRuns } from './timing';
 
 const SHORT = Boolean(process.env.BENCH_SHORT);
 const RUNS = SHORT ? 2 : 50;
@@ -36,21 +37,6 @@ const BULK_LETTERS = SHORT ? 200 : 5000;
 const MILLION = Number(
   process.env.BENCH_DLQ_MILLION ?? (SHORT ? 20_000 : 1_000_000),
 );
-
-const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
-const pct = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-};
-async function timeRuns(fn: () => Promise<unknown>) {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = process.hrtime.bigint();
-    await fn();
-    times.push(ms(start));
-  }
-  return `${pct(times, 0.5).toFixed(1)} / ${pct(times, 0.95).toFixed(1)}`;
-}
 
 /**
  * Dead letters written by Redis itself (one Lua call per 20,000): fast
@@ -140,10 +126,10 @@ async function summary(redis: Redis, connection: ValkeyConnection) {
   await seedBacklog(redis);
   const store = storeOn(connection);
   const all = { broker: 'dramatiq' as const };
-  const portal = await timeRuns(() =>
+  const portal = await timeRuns(RUNS, () =>
     Promise.all([store.list(all, { limit: 1 }), store.backlog()]),
   );
-  const raw = await timeRuns(async () => {
+  const raw = await timeRuns(RUNS, async () => {
     const workers = await redis.zrange('dramatiq:__heartbeats__', 0, -1);
     const p = redis.pipeline();
     for (const q of QUEUES) {

@@ -321,15 +321,18 @@ describeWithDramatiq(
 
     it('replays onto the queue the worker reads: retries reset, it runs once fixed and is acknowledged', async () => {
       await c.down('kafka');
+      // The card the alert is about travels with it: masked on the page,
+      // whole for the worker.
       const [sent] = dramatiqSend(env, [
         {
           actor: 'ledger.raise_fraud_alert',
-          args: ['7e3f9a12-0b4c-4d5e-8f60-1a2b3c4d5e6f'],
+          args: ['card 4111 1111 1111 1111'],
           kwargs: { score: 0.97 },
         },
       ]);
       const first = await portal.deadLetterOf(LEDGER, sent.message_id, worker);
       expect(first.traceback).toContain('KafkaTimeoutError');
+      expect(first.args).toEqual(['card 411111******1111']);
 
       // Replayed while Kafka is still down: its retries start again from 0,
       // so it goes through all its attempts before it is dead again.
@@ -366,7 +369,7 @@ describeWithDramatiq(
         actor: 'ledger.raise_fraud_alert',
         queue_name: 'critical',
         retries: 0,
-        args: ['7e3f9a12-0b4c-4d5e-8f60-1a2b3c4d5e6f'],
+        args: ['card 4111 1111 1111 1111'],
         kwargs: { score: 0.97 },
       });
       await waitFor(

@@ -16,6 +16,7 @@ import {
 } from './bullmqRecord';
 import { BeforeChange, nothingBeforeChange } from './beforeChange';
 import { DeadLetterPage, encodeCursor, ListQuery } from './DeadLetterStore';
+import { pipelineAnswers } from './QueueScan';
 
 /** A dead letter's place in the listing order. */
 type Ranked = { at: number; rank: number; key: string };
@@ -186,13 +187,7 @@ export class BullmqDeadLetters {
         counts.zcard(`${base(q)}:delayed`);
         counts.lindex(`${base(q)}:wait`, -1);
       }
-      const results = (await counts.exec()) ?? [];
-      let at = 0;
-      const next = (): unknown => {
-        const [error, value] = results[at++] ?? [];
-        if (error) throw error;
-        return value;
-      };
+      const next = pipelineAnswers(await counts.exec());
       const rows = BULLMQ_QUEUES.map(queue => ({
         queue,
         waiting: Number(next()) + Number(next()) + Number(next()),

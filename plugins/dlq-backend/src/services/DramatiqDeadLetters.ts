@@ -22,7 +22,7 @@ import {
   ListCursor,
   ListQuery,
 } from './DeadLetterStore';
-import { bound, Entry, QueueScan } from './QueueScan';
+import { bound, Entry, pipelineAnswers, QueueScan } from './QueueScan';
 import { ValkeyConnection } from './ValkeyConnection';
 
 /**
@@ -392,14 +392,7 @@ export class DramatiqDeadLetters {
           counts.scard(`${ns}:__acks__.${worker}.${queue}.DQ`);
         }
       }
-      const results = (await counts.exec()) ?? [];
-      let at = 0;
-      const next = (): unknown => {
-        const [error, value] = results[at++] ?? [];
-        // WRONGTYPE and the like: a key that is not what Dramatiq writes.
-        if (error) throw error;
-        return value;
-      };
+      const next = pipelineAnswers(await counts.exec());
       const rows = this.options.queues.map(queue => {
         const waiting = Number(next());
         const delayed = Number(next());

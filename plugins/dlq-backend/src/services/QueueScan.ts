@@ -78,3 +78,18 @@ export class QueueScan {
     return undefined;
   }
 }
+
+/**
+ * The answers of a pipeline, one after the other; an error answer
+ * (WRONGTYPE: a key that is not what the broker writes) is thrown.
+ */
+export function pipelineAnswers(
+  results: Array<[Error | null, unknown]> | null,
+): () => unknown {
+  let at = 0;
+  return () => {
+    const [error, value] = results?.[at++] ?? [null, undefined];
+    if (error) throw error;
+    return value;
+  };
+}

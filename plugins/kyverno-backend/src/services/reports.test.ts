@@ -117,6 +117,29 @@ describe('parseReport', () => {
     ]);
   });
 
+  it('masks what a message or a property quotes: card numbers, e-mail addresses, secrets', () => {
+    const { results } = parseReport('eks-prod', 'wgpolicyk8s.io/v1alpha2', {
+      ...wgReport,
+      results: [
+        {
+          policy: 'disallow-secrets-in-env',
+          rule: 'env',
+          result: 'fail',
+          message:
+            'env PAYOUT_CARD=4111111111111111 and OPS_EMAIL=claire.martin@example.fr are set in clear',
+          properties: { api_key: 'sk_live_abc', container: 'ledger' },
+        },
+      ],
+    });
+    expect(results[0].message).toBe(
+      'env PAYOUT_CARD=411111******1111 and OPS_EMAIL=c***@example.fr are set in clear',
+    );
+    expect(results[0].properties).toEqual({
+      api_key: '[redacted]',
+      container: 'ledger',
+    });
+  });
+
   it('an object that is not a report throws, for the caller to name and skip', () => {
     expect(() =>
       parseReport('eks-prod', 'wgpolicyk8s.io/v1alpha2', {

@@ -1,3 +1,4 @@
+import { Masker } from '@internal/backend-helpers';
 import {
   Outcome,
   PolicyResult,
@@ -150,6 +151,9 @@ export type ParsedReport = {
  * that is not a report throws (the caller names and skips it); a result that
  * is malformed is skipped with a warning and the others are kept.
  */
+/** Masks report messages and properties (the same rules as dead letters'). */
+const REPORT_MASKER = new Masker();
+
 export function parseReport(
   cluster: string,
   api: ReportApi,
@@ -188,10 +192,15 @@ export function parseReport(
       );
       return;
     }
-    const properties = stringProperties(res.properties);
-    const message = res.message ?? res.description;
+    const raw = stringProperties(res.properties);
+    const rawMessage = res.message ?? res.description;
+    // The exception's name is read before masking; what is kept and shown
+    // is masked: a message can quote a resource's field values (an env
+    // var with a card number, a token), and evidence files leave the portal.
     const exception =
-      res.result === 'skip' ? exceptionOf(message, properties) : undefined;
+      res.result === 'skip' ? exceptionOf(rawMessage, raw) : undefined;
+    const message = rawMessage && REPORT_MASKER.maskText(rawMessage);
+    const properties = REPORT_MASKER.maskValue(raw);
     results.push({
       cluster,
       report: reportId,

@@ -145,6 +145,33 @@ export function EntityDeadLettersContent() {
       setBulkBusy(false);
     }
   };
+  /** The four bulk buttons: the selection, or all that match. */
+  const bulkChoices = (total: number, exact: boolean) => {
+    const matching = `all ${exact ? '' : 'the at least '}${total} dead letters${
+      Object.keys(filter).length ? ' matching the filters' : ''
+    }`;
+    const chosen = `the ${selected.size} selected dead letters`;
+    return (['replay', 'discard'] as const).flatMap(action => {
+      const allowed = (action === 'replay' ? replay : discard).allowed;
+      const verb = action === 'replay' ? 'Replay' : 'Discard';
+      return [
+        {
+          action,
+          selection: 'selected' as const,
+          what: chosen,
+          label: `${verb} selected (${selected.size})`,
+          disabled: !allowed || selected.size === 0,
+        },
+        {
+          action,
+          selection: 'matching' as const,
+          what: matching,
+          label: `${verb} all ${total}`,
+          disabled: !allowed,
+        },
+      ];
+    });
+  };
   const mayCancel = useCallback(
     (job: BulkJob) => (job.action === 'replay' ? replay : discard).allowed,
     [replay, discard],
@@ -288,70 +315,16 @@ export function EntityDeadLettersContent() {
                   {value.total}
                   {Object.keys(filter).length ? ' matching' : ''}.
                 </Typography>
-                <Button
-                  size="small"
-                  disabled={!replay.allowed || selected.size === 0}
-                  onClick={() =>
-                    setBulk({
-                      action: 'replay',
-                      selection: 'selected',
-                      what: `the ${selected.size} selected dead letters`,
-                    })
-                  }
-                >
-                  Replay selected ({selected.size})
-                </Button>
-                <Button
-                  size="small"
-                  disabled={!discard.allowed || selected.size === 0}
-                  onClick={() =>
-                    setBulk({
-                      action: 'discard',
-                      selection: 'selected',
-                      what: `the ${selected.size} selected dead letters`,
-                    })
-                  }
-                >
-                  Discard selected ({selected.size})
-                </Button>
-                <Button
-                  size="small"
-                  disabled={!replay.allowed}
-                  onClick={() =>
-                    setBulk({
-                      action: 'replay',
-                      selection: 'matching',
-                      what: `all ${value.exact ? '' : 'the at least '}${
-                        value.total
-                      } dead letters${
-                        Object.keys(filter).length
-                          ? ' matching the filters'
-                          : ''
-                      }`,
-                    })
-                  }
-                >
-                  Replay all {value.total}
-                </Button>
-                <Button
-                  size="small"
-                  disabled={!discard.allowed}
-                  onClick={() =>
-                    setBulk({
-                      action: 'discard',
-                      selection: 'matching',
-                      what: `all ${value.exact ? '' : 'the at least '}${
-                        value.total
-                      } dead letters${
-                        Object.keys(filter).length
-                          ? ' matching the filters'
-                          : ''
-                      }`,
-                    })
-                  }
-                >
-                  Discard all {value.total}
-                </Button>
+                {bulkChoices(value.total, value.exact).map(choice => (
+                  <Button
+                    key={choice.label}
+                    size="small"
+                    disabled={choice.disabled}
+                    onClick={() => setBulk(choice)}
+                  >
+                    {choice.label}
+                  </Button>
+                ))}
               </Box>
               <DeadLetterTable
                 items={value.items}
