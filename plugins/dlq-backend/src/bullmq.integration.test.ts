@@ -258,6 +258,7 @@ describeWithRedis('BullMQ dead letters against a real Redis', () => {
       args: [{ orderId: 'o-1' }],
       kwargs: {},
       retries: 3,
+      attempts: 3,
       traceback: 'Error: ledger unavailable\n    at grant (grant.ts:12:5)',
       enqueuedAt: recent.enqueuedAt,
       deadLetteredAt: recent.deadLetteredAt,

@@ -265,6 +265,8 @@ describeWithDramatiq(
         args: ['5b0c2a4e-8f1d-4a43-9a57-2f0f4c7f1a10'],
         kwargs: { reason: 'burn_failed' },
         retries: 2,
+        // As many as the worker made (logged above).
+        attempts: attempts.length,
         traceback: stored.options.traceback,
         enqueuedAt: iso(sent.message_timestamp),
         deadLetteredAt: iso(score),

@@ -300,6 +300,7 @@ describeWithRedis('the dead-letter plugin against a real Redis', () => {
         args: ['5b0c2a4e'],
         kwargs: { reason: 'burn_failed' },
         retries: 5,
+        attempts: 6,
         traceback: expect.stringContaining('psycopg.OperationalError'),
         enqueuedAt: new Date(now - 80 * MINUTE).toISOString(),
         deadLetteredAt: new Date(now - 42 * MINUTE).toISOString(),

@@ -14,8 +14,13 @@ export interface DeadLetter {
   actor?: string;
   args?: unknown[];
   kwargs?: Record<string, unknown>;
-  /** Attempts made before it was dead-lettered (`options.retries`). */
+  /** Dramatiq's `options.retries` as stored (BullMQ: attempts made). */
   retries?: number;
+  /**
+   * Attempts made before it was dead-lettered: Dramatiq's retries plus the
+   * first run, BullMQ's attemptsMade.
+   */
+  attempts?: number;
   /** Stack trace of the last failed attempt that was retried. */
   traceback?: string;
   enqueuedAt?: string;

@@ -85,6 +85,7 @@ export function bullmqDeadLetter(options: {
     args: [r.data],
     kwargs: {},
     retries: r.attemptsMade,
+    attempts: r.attemptsMade,
     traceback: r.stacktrace.length
       ? r.stacktrace.join('\n')
       : r.failedReason || undefined,

@@ -118,6 +118,8 @@ export function toDeadLetter(options: {
     args: m.args,
     kwargs: m.kwargs,
     retries: m.options?.retries,
+    attempts:
+      m.options?.retries === undefined ? undefined : m.options.retries + 1,
     traceback: m.options?.traceback ?? undefined,
     enqueuedAt: isoFromMs(m.message_timestamp),
     deadLetteredAt,

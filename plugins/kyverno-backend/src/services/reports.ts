@@ -192,15 +192,17 @@ export function parseReport(
       );
       return;
     }
-    const raw = stringProperties(res.properties);
+    const rawProperties = stringProperties(res.properties);
     const rawMessage = res.message ?? res.description;
     // The exception's name is read before masking; what is kept and shown
     // is masked: a message can quote a resource's field values (an env
     // var with a card number, a token), and evidence files leave the portal.
     const exception =
-      res.result === 'skip' ? exceptionOf(rawMessage, raw) : undefined;
+      res.result === 'skip'
+        ? exceptionOf(rawMessage, rawProperties)
+        : undefined;
     const message = rawMessage && REPORT_MASKER.maskText(rawMessage);
-    const properties = REPORT_MASKER.maskValue(raw);
+    const properties = REPORT_MASKER.maskValue(rawProperties);
     results.push({
       cluster,
       report: reportId,

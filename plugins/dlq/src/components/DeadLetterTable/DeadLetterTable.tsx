@@ -113,7 +113,9 @@ function DeadLetterRow(props: {
             {error || '—'}
           </div>
         </TableCell>
-        <TableCell align="right">{item.retries ?? '—'}</TableCell>
+        <TableCell align="right">
+          {item.attempts ?? item.retries ?? '—'}
+        </TableCell>
         <TableCell className={classes.nowrap} title={absolute(item.expiresAt)}>
           {until(item.expiresAt)}
         </TableCell>
