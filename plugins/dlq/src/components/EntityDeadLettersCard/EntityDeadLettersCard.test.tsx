@@ -52,7 +52,7 @@ describe('EntityDeadLettersCard', () => {
     });
     await render(dlq);
     expect(await screen.findByText('2 dead letters')).toBeInTheDocument();
-    expect(dlq.getDeadLetters).toHaveBeenCalledWith(entityRef);
+    expect(dlq.getDeadLetters).toHaveBeenCalledWith(entityRef, { limit: 1 });
     expect(
       screen.getByText(/A critical task has given up/),
     ).toBeInTheDocument();

@@ -17,7 +17,8 @@ export function EntityDeadLettersCard() {
   const entityLink = useEntityRefLink();
   const entityRef = stringifyEntityRef(entity);
   const { value, loading, error, retry } = useAsyncRetry(
-    () => api.getDeadLetters(entityRef),
+    // Counts only: one dead letter is enough to read.
+    () => api.getDeadLetters(entityRef, { limit: 1 }),
     [api, entityRef],
   );
 
