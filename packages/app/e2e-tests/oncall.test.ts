@@ -70,6 +70,17 @@ test.describe('on call', () => {
       row.getByRole('link', { name: 'svc-ledger', exact: true }),
     ).toBeVisible();
 
+    // Beside the alerts: the alerting service's dead letters and backlog.
+    const queues = page.getByRole('table', {
+      name: 'Dead letters and backlog of alerting services',
+    });
+    await expect(
+      queues.getByRole('link', { name: 'svc-ledger', exact: true }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/svc-ledger/dead-letters',
+    );
+
     const shot = testInfo.outputPath('on-call.png');
     await page.screenshot({ path: shot, fullPage: true });
     await testInfo.attach('on-call', { path: shot, contentType: 'image/png' });
