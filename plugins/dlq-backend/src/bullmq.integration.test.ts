@@ -517,8 +517,13 @@ describeWithRedis('BullMQ dead letters against a real Redis', () => {
 
   it('pages with a cursor, newest first, and filters by queue, error and age, keeping only the page', async () => {
     const fields: Record<string, string> = {};
+    // One clock for all: j2 and j3 must share their millisecond.
+    const now = Date.now();
     const add = (queue: string, jobId: string, minutesAgo: number) => {
-      const r = record({ queue, jobId, minutesAgo });
+      const r = {
+        ...record({ queue, jobId, minutesAgo }),
+        deadLetteredAt: new Date(now - minutesAgo * MINUTE).toISOString(),
+      };
       fields[r.id] = JSON.stringify(
         jobId === 'j-timeout'
           ? { ...r, stacktrace: ['TimeoutError: ledger took 5 s'] }

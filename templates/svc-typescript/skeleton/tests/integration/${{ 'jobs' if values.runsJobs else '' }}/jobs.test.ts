@@ -185,8 +185,17 @@ describe('background jobs', () => {
       expect(sampleValue(text, 'job_queue_jobs', { queue: 'critical', state: 'dead_lettered' })).toBe(0);
 
       // Fixed downstream: a replay runs it again with fresh attempts, and it completes.
+      // Two replays at once (two clicks, or this service's and the portal's):
+      // one wins, the other is told, and the job runs once.
       healed.add(id);
-      await jobs.replayDeadLetter(`high/${jobId}`);
+      const raced = await Promise.allSettled([
+        jobs.replayDeadLetter(`high/${jobId}`),
+        jobs.replayDeadLetter(`high/${jobId}`),
+      ]);
+      expect(raced.map(r => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect((raced.find(r => r.status === 'rejected') as PromiseRejectedResult).reason.message).toMatch(
+        /already replayed or discarded|No dead letter/,
+      );
       expect(await jobs.deadLetters.get(`high/${jobId}`)).toBeUndefined();
       const replayed = await settled(jobs, `${namespace}-failures`, 'high', jobId);
       expect(await replayed.getState()).toBe('completed');
@@ -195,6 +204,34 @@ describe('background jobs', () => {
       const after = await metrics.registry.metrics();
       expect(sampleValue(after, 'jobs_processed_total', { queue: 'high', outcome: 'completed' })).toBe(1);
       expect(sampleValue(after, 'job_queue_jobs', { queue: 'high', state: 'dead_lettered' })).toBe(0);
+    });
+
+    it('adds a job BullMQ no longer holds once, under the id the portal uses too', async () => {
+      const id = randomUUID();
+      healed.add(id);
+      const deadLetteredAt = new Date(Date.now() - 60_000).toISOString();
+      await jobs.deadLetters.add({
+        id: 'high/gone-7',
+        queue: 'high',
+        jobId: 'gone-7',
+        jobName: 'flaky',
+        data: { id },
+        failedReason: 'downstream refused',
+        stacktrace: [],
+        attemptsMade: 4,
+        attempts: 4,
+        backoffMs: 200,
+        enqueuedAt: deadLetteredAt,
+        deadLetteredAt,
+      });
+      const raced = await Promise.allSettled([
+        jobs.replayDeadLetter('high/gone-7'),
+        jobs.replayDeadLetter('high/gone-7'),
+      ]);
+      expect(raced.map(r => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const replayed = await settled(jobs, `${namespace}-failures`, 'high', `gone-7-replay-${Date.parse(deadLetteredAt)}`);
+      expect(await replayed.getState()).toBe('completed');
+      expect(attemptTimes.get(id)).toHaveLength(1);
     });
 
     it('dead-letters at once a payload that cannot be processed', async () => {

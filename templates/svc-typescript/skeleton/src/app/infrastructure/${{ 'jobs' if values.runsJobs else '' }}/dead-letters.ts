@@ -24,6 +24,15 @@ export interface DeadLetter {
 }
 
 /**
+ * The job id a replayed dead letter is added under, the same in this service
+ * and in the portal (plugins/dlq-backend): one per dead-lettering of a job,
+ * so a replay asked twice (or by both) adds one job.
+ */
+export function replayJobId(letter: Pick<DeadLetter, 'jobId' | 'deadLetteredAt'>): string {
+  return `${letter.jobId}-replay-${Date.parse(letter.deadLetteredAt)}`;
+}
+
+/**
  * Dead letters live in one Redis hash per service, `<service>:dead-letter`,
  * so the portal (and the `npm run dead-letters` command) can count, list,
  * replay and discard them without knowing BullMQ's key layout. HLEN gives the

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { JobCount, Metrics } from '../metrics';
-import { DeadLetterStore, type DeadLetter } from './dead-letters';
+import { DeadLetterStore, replayJobId, type DeadLetter } from './dead-letters';
 
 /** The platform's queues, highest priority first (seed 8.6.5). */
 export const QUEUE_NAMES = ['critical', 'high', 'default', 'low'] as const;
@@ -163,22 +163,37 @@ export class JobSystem {
     if (!letter) throw new JobNotFoundError(`No dead letter ${id}`);
     const queueName = QUEUE_NAMES.find(q => q === letter.queue);
     if (!queueName) throw new Error(`Dead letter ${id} names an unknown queue ${letter.queue}`);
-    // Removed first: if the replayed job dead-letters again, its new record
-    // must not be deleted by this call.
-    await this.deadLetters.remove(id);
+    // Claimed first, so that of two replays (this service's and the
+    // portal's, or two clicks) one wins; and if the replayed job
+    // dead-letters again, its new record is not deleted by this call.
+    if (!(await this.deadLetters.remove(id))) {
+      throw new JobNotFoundError(`Dead letter ${id} was already replayed or discarded`);
+    }
+    const queue = this.queue(queueName);
+    const replayId = replayJobId(letter);
     try {
-      const queue = this.queue(queueName);
       const job = await Job.fromId(queue, letter.jobId);
       if (job && (await job.getState()) === 'failed') {
         await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
       } else {
+        // The id the portal's replay uses too: added twice, BullMQ keeps one.
         const definition = this.definition(letter.jobName);
-        await queue.add(letter.jobName, letter.data, this.jobOptions(definition));
+        await queue.add(letter.jobName, letter.data, { ...this.jobOptions(definition), jobId: replayId });
       }
     } catch (error) {
-      await this.deadLetters.add(letter);
+      // Put back only when the job is known absent: an answer lost to a
+      // Redis failover may hide a replay that happened.
+      const happened = await this.requeued(queue, letter.jobId, replayId).catch(() => true);
+      if (!happened) await this.deadLetters.add(letter);
       throw error;
     }
+  }
+
+  /** After a failed replay: is the job there after all (retried, or added)? */
+  private async requeued(queue: Queue, jobId: string, replayId: string): Promise<boolean> {
+    if (await Job.fromId(queue, replayId)) return true;
+    const original = await Job.fromId(queue, jobId);
+    return Boolean(original) && (await original!.getState()) !== 'failed';
   }
 
   /** Drops a dead letter for good (after it was handled by hand). */
