@@ -859,7 +859,7 @@ describeWithRedis('the dead-letter plugin against a real Redis', () => {
       expect(recent.exact).toBe(true);
     });
 
-    it('never finds by text what masking hides', async () => {
+    it('never finds by text what masking hides, and refuses it typed in full', async () => {
       const card = await dramatiqNack(
         redis,
         namespace,
@@ -870,7 +870,15 @@ describeWithRedis('the dead-letter plugin against a real Redis', () => {
         }),
         now - 2 * MINUTE,
       );
-      expect(await keys('&text=4111111111111111')).toEqual([]);
+      const refused = await get(
+        `/api/dlq/dead-letters?entityRef=${encodeURIComponent(
+          LEDGER,
+        )}&text=4111111111111111`,
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toMatch(
+        /^Invalid query text: it holds what the portal masks/,
+      );
       expect(await keys('&text=declined')).toEqual([card]);
       expect(await keys('&text=411111******1111')).toEqual([card]);
     });

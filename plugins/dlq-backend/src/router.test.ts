@@ -211,7 +211,11 @@ describe('the dead-letter router, against a store in memory', () => {
       'old',
     ]);
     expect(await keys('&text=declined')).toEqual(['refund']);
-    expect(await keys('&text=4111111111111111')).toEqual([]);
+    const typed = await list('&text=4111111111111111');
+    expect(typed.status).toBe(400);
+    expect(typed.body.error.message).toMatch(
+      /^Invalid query text: it holds what the portal masks/,
+    );
     expect(await keys('&minAgeMinutes=60')).toEqual(['old']);
     expect(await keys('&maxAgeMinutes=60&queue=critical')).toEqual([
       'refund',

@@ -203,6 +203,14 @@ export async function createRouter(
         'Invalid query: minAgeMinutes is more than maxAgeMinutes',
       );
     }
+    // Text is searched in what the page shows (masked). A card number or an
+    // address typed in full would find nothing, and would be kept in clear
+    // in a bulk job's selection and the audit log: refused, saying why.
+    if (filter.text && masker.maskText(filter.text) !== filter.text) {
+      throw new InputError(
+        'Invalid query text: it holds what the portal masks (a card number, an IBAN, an e-mail address, a phone number or a secret); search for the text as the page shows it',
+      );
+    }
     const now = Date.now();
     return {
       queue: filter.queue,

@@ -26,6 +26,33 @@ const AGE_LABELS: Record<string, string> = {
   'older-6d': 'Older than 6 days (purged soon)',
 };
 
+/** The free-text filters, as the API names them. */
+const TEXT_FILTERS: Array<{
+  field: 'actor' | 'errorType' | 'text';
+  id: string;
+  label: string;
+  placeholder: string;
+}> = [
+  {
+    field: 'actor',
+    id: 'dlq-filter-actor',
+    label: 'Actor',
+    placeholder: 'ledger.rollback_transaction',
+  },
+  {
+    field: 'errorType',
+    id: 'dlq-filter-error-type',
+    label: 'Error type',
+    placeholder: 'psycopg.OperationalError',
+  },
+  {
+    field: 'text',
+    id: 'dlq-filter-text',
+    label: 'Text in the error',
+    placeholder: 'timeout',
+  },
+];
+
 function ageOf(filter: DeadLetterFilter): string {
   return (
     Object.entries(AGES).find(
@@ -82,30 +109,17 @@ export function DeadLetterFilters(props: {
           </MenuItem>
         ))}
       </TextField>
-      <TextField
-        id="dlq-filter-actor"
-        label="Actor"
-        placeholder="ledger.rollback_transaction"
-        value={draft.actor ?? ''}
-        onChange={e => set('actor')(e.target.value)}
-        InputLabelProps={{ shrink: true }}
-      />
-      <TextField
-        id="dlq-filter-error-type"
-        label="Error type"
-        placeholder="psycopg.OperationalError"
-        value={draft.errorType ?? ''}
-        onChange={e => set('errorType')(e.target.value)}
-        InputLabelProps={{ shrink: true }}
-      />
-      <TextField
-        id="dlq-filter-text"
-        label="Text in the error"
-        placeholder="timeout"
-        value={draft.text ?? ''}
-        onChange={e => set('text')(e.target.value)}
-        InputLabelProps={{ shrink: true }}
-      />
+      {TEXT_FILTERS.map(f => (
+        <TextField
+          key={f.field}
+          id={f.id}
+          label={f.label}
+          placeholder={f.placeholder}
+          value={draft[f.field] ?? ''}
+          onChange={e => set(f.field)(e.target.value)}
+          InputLabelProps={{ shrink: true }}
+        />
+      ))}
       <TextField
         select
         id="dlq-filter-age"
