@@ -251,6 +251,53 @@ describeWithServices(
       }
     });
 
+    it('publishes the API on the gateway, and keeps probes and metrics on a port it cannot reach', async () => {
+      const documents = (await renderOverlay(full, 'prod')) as any[];
+      const find = (kind: string, name?: string) =>
+        documents.filter(
+          d => d.kind === kind && (!name || d.metadata.name === name),
+        );
+      const [route] = find('HTTPRoute');
+      expect(
+        route.spec.rules.flatMap((r: any) => r.matches.map((m: any) => m.path)),
+      ).toEqual([{ type: 'PathPrefix', value: '/v1/rewards' }]);
+      expect(
+        route.spec.rules.flatMap((r: any) =>
+          r.backendRefs.map((b: any) => b.port),
+        ),
+      ).toEqual([8080]);
+      const [service] = find('Service');
+      const byPort = Object.fromEntries(
+        service.spec.ports.map((p: any) => [p.port, p.targetPort]),
+      );
+      expect(byPort).toEqual({ 8080: 'http', 9090: 'management' });
+      const container = find('Deployment')[0].spec.template.spec.containers[0];
+      expect(
+        Object.fromEntries(
+          container.ports.map((p: any) => [p.name, p.containerPort]),
+        ),
+      ).toEqual({ http: 8080, management: 9090 });
+      for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+        expect(container[probe].httpGet.port).toBe('management');
+      }
+      expect(find('ServiceMonitor')[0].spec.endpoints[0].port).toBe(
+        'management',
+      );
+      const ingressPorts = (name: string) =>
+        find('NetworkPolicy', name)[0].spec.ingress.flatMap((rule: any) =>
+          rule.ports.map((p: any) => p.port),
+        );
+      expect(ingressPorts('allow-from-gateway')).toEqual([8080]);
+      expect(ingressPorts('allow-prometheus-scrape')).toEqual([9090]);
+      // Tokens are checked against this environment's identity provider.
+      const config = find('ConfigMap')[0].data;
+      expect(config).toMatchObject({
+        AUTH_AUDIENCE: 'svc-rewards',
+        AUTH_ISSUER: 'https://auth.local-plus.example/',
+        MANAGEMENT_PORT: '9090',
+      });
+    });
+
     it('without the options, generates no table, queue or gateway parts', async () => {
       for (const overlay of OVERLAYS) {
         const documents = await renderOverlay(minimal, overlay);
@@ -275,6 +322,11 @@ describeWithServices(
         path.join(minimal, 'node_modules'),
       );
       await sh(minimal, 'npm', ['run', 'typecheck']);
+      // Its own tests (bearer tokens on the quotes route, shutdown) need no
+      // data store.
+      const output = await sh(minimal, 'npm', ['test']);
+      expect(output).toMatch(/auth\.test\.ts/);
+      expect(output).not.toMatch(/\bskipped\b/i);
     });
 
     it('builds its TechDocs, runbooks included, with mkdocs --strict', async () => {

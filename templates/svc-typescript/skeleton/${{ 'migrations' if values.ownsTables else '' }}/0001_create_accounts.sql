@@ -6,6 +6,9 @@
 
 CREATE TABLE ${{ values.databaseSchema | sqlIdentifier }}.accounts (
   id            uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  -- The member it belongs to: the `sub` claim of their access tokens (an
+  -- opaque id from the identity provider, never an e-mail address).
+  owner_id      text        NOT NULL CHECK (char_length(owner_id) BETWEEN 1 AND 255),
   currency      char(3)     NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
   -- Integer minor units (cents). The CHECK is the last line of defence
   -- against an overdraft if application code ever gets it wrong.
@@ -13,6 +16,7 @@ CREATE TABLE ${{ values.databaseSchema | sqlIdentifier }}.accounts (
   created_at    timestamptz NOT NULL DEFAULT now(),
   updated_at    timestamptz NOT NULL DEFAULT now()
 );
+CREATE INDEX accounts_owner_id_idx ON ${{ values.databaseSchema | sqlIdentifier }}.accounts (owner_id);
 COMMENT ON TABLE ${{ values.databaseSchema | sqlIdentifier }}.accounts IS ${{ ('owned-by: ' ~ values.name) | sqlString }};
 
 CREATE TABLE ${{ values.databaseSchema | sqlIdentifier }}.account_transactions (

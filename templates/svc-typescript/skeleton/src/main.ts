@@ -14,9 +14,10 @@ async function main(): Promise<void> {
   // Loaded only now, after the tracer is installed, so that http{% if values.ownsTables %} and pg{% endif %} are
   // instrumented when they are first required.
   const { createApp } = await import('./app/bootstrap.js');
-  // Kubernetes removes the pod from the Service endpoints a few seconds after
-  // SIGTERM; keep serving until then (the grace period is 30 s).
-  const app = await createApp(config, { drainDelayMs: 5_000 });
+  // After SIGTERM, /readyz fails for SHUTDOWN_DRAIN_MS while Kubernetes
+  // removes the pod from the endpoints, then the close steps get
+  // SHUTDOWN_TIMEOUT_MS: with the 5 s preStop, 20 s of the 30 s grace period.
+  const app = await createApp(config);
   await app.start();
 
   let stopping = false;
@@ -24,6 +25,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.logger.info({ signal }, 'shutting down');
+    // Whatever happens below (a close step that ignores its deadline, a
+    // telemetry exporter waiting on the network), the process is gone by then.
+    setTimeout(() => {
+      app.logger.fatal('shutdown overran its deadline; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_DRAIN_MS + config.SHUTDOWN_TIMEOUT_MS + 2_000).unref();
     app
       .stop()
       .then(() => telemetry.shutdown())

@@ -5,7 +5,13 @@ import { check } from 'k6';
 {%- endif %}
 
 export const BASE_URL = (__ENV.BASE_URL || 'http://localhost:8080').replace(/\/$/, '');
-export const JSON_HEADERS = { 'Content-Type': 'application/json' };
+if (!__ENV.TOKEN) {
+  throw new Error(
+    'TOKEN is not set: every /v1 route needs a bearer token. Use a service token{% if values.ownsTables %} with the scopes ' +
+      '"accounts:read accounts:write"{% endif %} from the identity provider (client credentials), e.g. k6 run -e TOKEN=...',
+  );
+}
+export const JSON_HEADERS = { 'Content-Type': 'application/json', Authorization: `Bearer ${__ENV.TOKEN}` };
 
 /** The service's p99 latency objective, in ms (SLO requests-latency). */
 export const LATENCY_OBJECTIVE_MS = ${{ values.sloLatencyP99Ms | dump }};
@@ -21,7 +27,8 @@ export function idempotencyKey() {
 
 /** Opens an account and credits it; returns its id. */
 export function openFundedAccount(balance) {
-  const created = http.post(`${BASE_URL}/v1/accounts`, JSON.stringify({ currency: 'EUR' }), {
+  // A load-test member, opened by the (service) token's accounts:write scope.
+  const created = http.post(`${BASE_URL}/v1/accounts`, JSON.stringify({ currency: 'EUR', ownerId: `k6-member-${__VU}` }), {
     headers: JSON_HEADERS,
     tags: { name: 'POST /v1/accounts' },
   });
@@ -44,7 +51,10 @@ export function postTransaction(accountId, type, amount, key) {
 }
 
 export function getAccount(accountId) {
-  return http.get(`${BASE_URL}/v1/accounts/${accountId}`, { tags: { name: 'GET /v1/accounts/{id}' } });
+  return http.get(`${BASE_URL}/v1/accounts/${accountId}`, {
+    headers: { Authorization: JSON_HEADERS.Authorization },
+    tags: { name: 'GET /v1/accounts/{id}' },
+  });
 }
 {%- else %}
 

@@ -1,6 +1,5 @@
 import { ConfigError, loadMigrationConfig } from '../app/config';
-import { migrate } from '../app/infrastructure/postgres/migrator';
-import { createPool } from '../app/infrastructure/postgres/pool';
+import { createMigrationPool, migrate } from '../app/infrastructure/postgres/migrator';
 
 /**
  * `npm run migrate`: applies pending migrations/ to DATABASE_URL, then exits.
@@ -9,11 +8,7 @@ import { createPool } from '../app/infrastructure/postgres/pool';
  */
 async function main(): Promise<void> {
   const config = loadMigrationConfig();
-  const pool = createPool({
-    connectionString: config.DATABASE_URL,
-    max: 1,
-    applicationName: `${config.SERVICE_NAME}-migrate`,
-  });
+  const pool = createMigrationPool(config);
   try {
     const applied = await migrate(pool, {
       serviceName: config.SERVICE_NAME,

@@ -31,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
     serviceName: config.SERVICE_NAME,
     metrics: new Metrics({ defaultMetrics: false }),
     logger,
+    namespace: config.REDIS_NAMESPACE,
   });
 {%- if values.ownsTables %}
   const pool = createPool({

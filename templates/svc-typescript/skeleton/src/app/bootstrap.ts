@@ -26,7 +26,7 @@ export interface AppOptions {
   logger?: Logger;
   /** Listen on this host; all interfaces by default (inside a pod). */
   host?: string;
-  /** Pause between failing readiness and closing the listener, so endpoints are updated first. */
+  /** Pause between failing readiness and closing the listener, so endpoints are updated first (SHUTDOWN_DRAIN_MS by default). */
   drainDelayMs?: number;
 {%- if values.ownsTables or values.runsJobs %}
   /** Whether this process runs the background work ({% if values.publishesEvents %}outbox relay, {% endif %}{% if values.runsJobs %}job workers, {% endif %}{% if values.ownsTables %}idempotency key clean-up{% else %}…{% endif %}). */
@@ -56,9 +56,14 @@ export interface App {
 {%- if values.runsJobs %}
   jobs: JobSystem;
 {%- endif %}
-  /** Listens, starts background work; resolves with the base URL. */
-  start(): Promise<string>;
-  /** Graceful stop: fail readiness, drain, close the listener, finish background work, close connections. */
+  /** Listens on both ports, starts background work; resolves with their base URLs. */
+  start(): Promise<{ apiUrl: string; managementUrl: string }>;
+  /**
+   * Graceful stop: fail readiness, drain, close the listeners, finish
+   * background work, close connections. Each close step gets what is left of
+   * SHUTDOWN_TIMEOUT_MS; one that runs out is aborted and named in the
+   * error stop() rejects with, and the steps after it still run.
+   */
   stop(): Promise<void>;
 }
 
@@ -115,7 +120,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     serviceName: config.SERVICE_NAME,
     metrics,
     logger: logger.child({ component: 'jobs' }),
-    namespace: options.redisNamespace,
+    namespace: options.redisNamespace ?? config.REDIS_NAMESPACE,
   });
 {%- if values.ownsTables %}
   jobs.define(...jobDefinitions({ accounts }));
@@ -129,6 +134,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     logger,
     metrics,
     openapi: loadOpenApi(),
+    auth: {
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+      jwksUrl: config.AUTH_JWKS_URL,
+      realm: config.SERVICE_NAME,
+    },
     readiness,
 {%- if values.ownsTables %}
     accounts,
@@ -154,8 +165,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 {%- endif %}
 
     async start() {
-      await server.app.listen({ port: config.PORT, host: options.host ?? '0.0.0.0' });
+      const host = options.host ?? '0.0.0.0';
+      await server.app.listen({ port: config.PORT, host });
+      await server.management.listen({ port: config.MANAGEMENT_PORT, host });
       const { port } = server.app.server.address() as AddressInfo;
+      const { port: managementPort } = server.management.server.address() as AddressInfo;
 {%- if values.ownsTables or values.runsJobs %}
       if (runBackground) {
 {%- if values.publishesEvents %}
@@ -174,28 +188,75 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 {%- endif %}
       }
 {%- endif %}
-      logger.info({ port }, 'listening');
-      return `http://${options.host ?? '127.0.0.1'}:${port}`;
+      logger.info({ port, managementPort }, 'listening');
+      const base = `http://${options.host ?? '127.0.0.1'}`;
+      return { apiUrl: `${base}:${port}`, managementUrl: `${base}:${managementPort}` };
     },
 
     async stop() {
       server.startDraining();
-      if (options.drainDelayMs) await new Promise(resolve => setTimeout(resolve, options.drainDelayMs));
+      const drainMs = options.drainDelayMs ?? config.SHUTDOWN_DRAIN_MS;
+      if (drainMs) await new Promise(resolve => setTimeout(resolve, drainMs));
 {%- if values.ownsTables %}
       for (const timer of timers) clearInterval(timer);
 {%- endif %}
-      await server.app.close();
+      await closeWithin(config.SHUTDOWN_TIMEOUT_MS, logger, [
+        { name: 'API listener', close: () => server.app.close() },
 {%- if values.publishesEvents %}
-      await relay.stop();
-      await publisher.close();
+        { name: 'outbox relay', close: () => relay.stop() },
+        { name: 'Kafka producer', close: () => publisher.close() },
 {%- endif %}
 {%- if values.runsJobs %}
-      await jobs.close();
+        { name: 'job workers and Redis', close: () => jobs.close(), abort: () => jobs.abort() },
 {%- endif %}
 {%- if values.ownsTables %}
-      await pool.end();
+        { name: 'PostgreSQL pool', close: () => pool.end() },
 {%- endif %}
+        // Last: probes and metrics answer until the rest is closed.
+        { name: 'management listener', close: () => server.management.close() },
+      ]);
       logger.info('stopped');
     },
   };
+}
+
+interface CloseStep {
+  name: string;
+  close(): Promise<unknown>;
+  /** Called when close() ran out of time: drop what it was waiting for. */
+  abort?(): void;
+}
+
+/**
+ * Runs the close steps in order within one overall deadline. A step that
+ * fails or runs out of time is logged and aborted, and the next still runs
+ * (a Redis that is gone must not keep the PostgreSQL pool open); the
+ * returned promise rejects naming them.
+ */
+export async function closeWithin(timeoutMs: number, logger: Logger, steps: CloseStep[]): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const failed: string[] = [];
+  for (const step of steps) {
+    const left = Math.max(deadline - Date.now(), 0);
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      step.close().then(
+        () => 'closed' as const,
+        (error: unknown) => {
+          logger.error({ err: error, step: step.name }, 'close step failed');
+          return 'failed' as const;
+        },
+      ),
+      new Promise<'timed-out'>(resolve => {
+        timer = setTimeout(() => resolve('timed-out'), left);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (outcome === 'timed-out') {
+      logger.error({ step: step.name, timeoutMs }, 'close step did not finish in time; aborted');
+      step.abort?.();
+    }
+    if (outcome !== 'closed') failed.push(step.name);
+  }
+  if (failed.length) throw new Error(`Shutdown was not clean: ${failed.join(', ')}`);
 }

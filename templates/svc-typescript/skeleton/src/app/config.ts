@@ -31,7 +31,24 @@ const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
  */
 const envSchema = z.object({
   // 0 picks a free port (tests).
+  /** The API (/v1): the port the Service and the gateway's HTTPRoute send traffic to. */
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Probes, /metrics and /openapi.json: reached by the kubelet and Prometheus only. */
+  MANAGEMENT_PORT: z.coerce.number().int().min(0).max(65535).default(9090),
+  /** Bearer tokens: the identity provider's issuer URL (the `iss` claim, exactly). */
+  AUTH_ISSUER: z.url(),
+  /** The `aud` claim tokens for this service carry. */
+  AUTH_AUDIENCE: z.string().min(1),
+  /** Where the identity provider publishes its signing keys (a JWKS document). */
+  AUTH_JWKS_URL: z.url(),
+  /** After SIGTERM: how long /readyz fails before the listener closes (endpoints catch up). */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(30_000).default(5_000),
+  /**
+   * Then: the longest the close steps may take together. The process exits
+   * when they are done or this has passed, whatever its dependencies do, so
+   * preStop + drain + this stays inside the pod's 30 s grace period.
+   */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   SERVICE_NAME: z
     .string()
@@ -50,6 +67,12 @@ const envSchema = z.object({
 {%- endif %}
 {%- if values.runsJobs %}
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL'),
+  /**
+   * A prefix for every Redis key, to share one Redis between developers or
+   * test runs. Never in production: the portal's dead-letter view and the
+   * alerts read the unprefixed keys.
+   */
+  REDIS_NAMESPACE: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and dashes').optional(),
 {%- endif %}
 {%- if values.publishesEvents %}
   /** Comma-separated host:port list of Kafka bootstrap brokers. */
@@ -75,6 +98,9 @@ export class ConfigError extends Error {}
 /** The service's configuration (`node dist/main.js`). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = parseEnv(envSchema, env);
+  if (config.PORT !== 0 && config.PORT === config.MANAGEMENT_PORT) {
+    throw new ConfigError('Invalid configuration: PORT and MANAGEMENT_PORT must differ (the gateway reaches PORT only)');
+  }
 {%- if values.ownsTables %}
   if (Boolean(config.DATABASE_URL) === Boolean(config.DATABASE_URL_FILE)) {
     throw new ConfigError(
@@ -95,7 +121,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 const migrationEnvSchema = envSchema
   .pick({ LOG_LEVEL: true, SERVICE_NAME: true })
-  .extend({ DATABASE_URL: databaseUrl });
+  .extend({
+    DATABASE_URL: databaseUrl,
+    /**
+     * Migrations are not API requests: a statement may run for minutes (an
+     * index on a large table), and waiting for another migration run's lock
+     * is normal. This bounds a runaway one (the Job's deadline is 10 minutes).
+     */
+    MIGRATION_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(9 * 60_000),
+    /**
+     * How long one statement may wait for a table lock. Short: DDL queued
+     * behind a long transaction would block every query on that table
+     * behind it. The Job fails with a clear message and is retried.
+     */
+    MIGRATION_LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  });
 export type MigrationConfig = z.infer<typeof migrationEnvSchema>;
 
 /**

@@ -2,8 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { migrate } from '../../src/app/infrastructure/postgres/migrator';
-import { createPool } from '../../src/app/infrastructure/postgres/pool';
+import { loadMigrationConfig } from '../../src/app/config';
+import { createMigrationPool, migrate } from '../../src/app/infrastructure/postgres/migrator';
 import { databaseUrl, requireEnv } from '../support/env';
 
 declare module 'vitest' {
@@ -24,7 +24,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const name = `${prefix}_t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   await admin(serverUrl, `CREATE DATABASE "${name}"`);
 
-  const pool = createPool({ connectionString: databaseUrl(serverUrl, name), max: 1, applicationName: 'tests' });
+  // As the migration Job does it.
+  const pool = createMigrationPool(loadMigrationConfig({ DATABASE_URL: databaseUrl(serverUrl, name) }));
   try {
     await migrate(pool, { serviceName: ${{ values.name | dump }} });
   } finally {

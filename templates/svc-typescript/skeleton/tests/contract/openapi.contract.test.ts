@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from '../support/databases';
 {%- if values.runsJobs %}
 import { deleteNamespace, testNamespace } from '../support/redis';
 {%- endif %}
+import { testIssuer } from '../support/auth';
 import { request, startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -108,8 +109,14 @@ describe('contract: responses match openapi/openapi.yaml', () => {
 {%- endif %}
   });
 
-  const call = async (method: string, specPath: string, path: string, options?: Parameters<typeof request>[3]) => {
-    const res = await request(service.baseUrl, method, path, options);
+  const call = async (
+    method: string,
+    specPath: string,
+    path: string,
+    options?: Parameters<typeof request>[3],
+    on: TestApp = service,
+  ) => {
+    const res = await request(specPath.startsWith('/v1/') ? on.baseUrl : on.managementUrl, method, path, options);
     conforms(method, specPath, res);
     return res;
   };
@@ -134,7 +141,7 @@ describe('contract: responses match openapi/openapi.yaml', () => {
 {%- endif %}
     });
     const stopped = draining.stop();
-    const res = await request(draining.baseUrl, 'GET', '/readyz');
+    const res = await request(draining.managementUrl, 'GET', '/readyz');
     conforms('GET', '/readyz', res);
     expect(res.status).toBe(503);
     await stopped;
@@ -142,7 +149,7 @@ describe('contract: responses match openapi/openapi.yaml', () => {
 {%- if values.ownsTables %}
 
   it('accounts', async () => {
-    const created = await call('POST', '/v1/accounts', '/v1/accounts', { body: { currency: 'EUR' } });
+    const created = await call('POST', '/v1/accounts', '/v1/accounts', { body: { currency: 'EUR', ownerId: 'member-1' } });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/v1/accounts/${created.body.id}`);
     expect((await call('POST', '/v1/accounts', '/v1/accounts', { body: { currency: 'euro' } })).status).toBe(400);
@@ -154,7 +161,8 @@ describe('contract: responses match openapi/openapi.yaml', () => {
   });
 
   it('transactions', async () => {
-    const id = (await request(service.baseUrl, 'POST', '/v1/accounts', { body: { currency: 'EUR' } })).body.id as string;
+    const id = (await request(service.baseUrl, 'POST', '/v1/accounts', { body: { currency: 'EUR', ownerId: 'member-1' } }))
+      .body.id as string;
     const path = `/v1/accounts/${id}/transactions`;
     const spec = '/v1/accounts/{accountId}/transactions';
     const body = { type: 'credit', amount: 500, currency: 'EUR', reference: 'order-1' };
@@ -186,6 +194,59 @@ describe('contract: responses match openapi/openapi.yaml', () => {
     expect((await call('POST', spec, spec, { body: { amount: 100, currency: 'SEK', tier: 'gold' } })).status).toBe(422);
   });
 {%- endif %}
+
+
+  it('authentication and access', async () => {
+    const issuer = await testIssuer();
+    const someoneElse = await issuer.token({ sub: 'member-2' });
+{%- if values.ownsTables %}
+    const id = (await request(service.baseUrl, 'POST', '/v1/accounts', { body: { currency: 'EUR', ownerId: 'member-1' } }))
+      .body.id as string;
+    const operations: [string, string, string, Parameters<typeof request>[3]][] = [
+      ['POST', '/v1/accounts', '/v1/accounts', { body: { currency: 'EUR', ownerId: 'member-1' } }],
+      ['GET', '/v1/accounts/{accountId}', `/v1/accounts/${id}`, {}],
+      [
+        'POST',
+        '/v1/accounts/{accountId}/transactions',
+        `/v1/accounts/${id}/transactions`,
+        {
+          body: { type: 'debit', amount: 1, currency: 'EUR', reference: 'order-1' },
+          headers: { 'idempotency-key': randomUUID() },
+        },
+      ],
+    ];
+{%- else %}
+    const operations: [string, string, string, Parameters<typeof request>[3]][] = [
+      ['POST', '/v1/quotes/points', '/v1/quotes/points', { body: { amount: 100, currency: 'EUR', tier: 'gold' } }],
+    ];
+{%- endif %}
+    // Keys that cannot be fetched: a port nothing listens on.
+    const keysDown = await startTestApp({% if values.ownsTables %}{ DATABASE_URL: database.url, AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks.json' }{% else %}{ AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks.json' }{% endif %}, {
+{%- if values.ownsTables or values.runsJobs %}
+      runBackground: false,
+{%- endif %}
+{%- if values.runsJobs %}
+      redisNamespace: namespace,
+{%- endif %}
+    });
+    try {
+      for (const [method, spec, path, options] of operations) {
+        const anonymous = await call(method, spec, path, { ...options, token: null });
+        expect(anonymous.status, `${method} ${spec}`).toBe(401);
+        expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer realm=/);
+{%- if values.ownsTables %}
+        expect((await call(method, spec, path, { ...options, token: someoneElse })).status, `${method} ${spec}`).toBe(403);
+{%- else %}
+        expect((await call(method, spec, path, { ...options, token: someoneElse })).status, `${method} ${spec}`).toBe(200);
+{%- endif %}
+        const unavailable = await call(method, spec, path, { ...options, token: someoneElse }, keysDown);
+        expect(unavailable.status, `${method} ${spec}`).toBe(503);
+        expect(unavailable.headers.get('retry-after')).toBe('5');
+      }
+    } finally {
+      await keysDown.stop();
+    }
+  });
 
   it('exercised every documented response', () => {
     const missing = [...documented].filter(key => !exercised.has(key));

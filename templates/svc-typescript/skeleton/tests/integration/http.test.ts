@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../support/databases';
 {%- if values.runsJobs %}
 import { deleteNamespace, testNamespace } from '../support/redis';
 {%- endif %}
+import { ALL_SCOPES, testIssuer } from '../support/auth';
 import { request, sampleValue, startTestApp, type TestApp } from '../support/test-app';
 
 /** The service as Kubernetes and Prometheus see it: probes, metrics, errors, shutdown. */
@@ -49,13 +50,13 @@ describe('HTTP surface', () => {
   });
 
   it('answers liveness without touching dependencies', async () => {
-    const res = await request(service.baseUrl, 'GET', '/healthz');
+    const res = await request(service.managementUrl, 'GET', '/healthz');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
   });
 
   it('is ready when its dependencies answer', async () => {
-    const res = await request(service.baseUrl, 'GET', '/readyz');
+    const res = await request(service.managementUrl, 'GET', '/readyz');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       status: 'ready',
@@ -65,7 +66,7 @@ describe('HTTP surface', () => {
 
   it('counts API requests by templated route and status, not probes', async () => {
 {%- if values.ownsTables %}
-    const created = await request(service.baseUrl, 'POST', '/v1/accounts', { body: { currency: 'EUR' } });
+    const created = await request(service.baseUrl, 'POST', '/v1/accounts', { body: { currency: 'EUR', ownerId: 'member-1' } });
     expect(created.status).toBe(201);
     await request(service.baseUrl, 'GET', `/v1/accounts/${created.body.id}`);
     const route = { method: 'GET', route: '/v1/accounts/:accountId', status_code: '200' };
@@ -78,7 +79,7 @@ describe('HTTP surface', () => {
 {%- endif %}
     await request(service.baseUrl, 'GET', '/no/such/route');
 
-    const metrics = await request(service.baseUrl, 'GET', '/metrics');
+    const metrics = await request(service.managementUrl, 'GET', '/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(sampleValue(metrics.text, 'http_request_duration_seconds_count', route)).toBe(1);
@@ -97,9 +98,10 @@ describe('HTTP surface', () => {
     expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(missing.body).toMatchObject({ status: 404, code: 'not-found' });
 
+    const token = await (await testIssuer()).token({ sub: 'svc-test-caller', scope: ALL_SCOPES });
     const res = await fetch(`${service.baseUrl}{% if values.ownsTables %}/v1/accounts{% else %}/v1/quotes/points{% endif %}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: '{"not json',
     });
     expect(res.status).toBe(400);
@@ -107,14 +109,22 @@ describe('HTTP surface', () => {
   });
 
   it('echoes the caller request id, or makes one', async () => {
-    const given = await request(service.baseUrl, 'GET', '/healthz', { headers: { 'x-request-id': 'abc-123' } });
+    const given = await request(service.managementUrl, 'GET', '/healthz', { headers: { 'x-request-id': 'abc-123' } });
     expect(given.headers.get('x-request-id')).toBe('abc-123');
-    const made = await request(service.baseUrl, 'GET', '/healthz');
+    const made = await request(service.managementUrl, 'GET', '/healthz');
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('serves probes, metrics and its description on the management port only, never where the gateway sends traffic', async () => {
+    for (const path of ['/healthz', '/readyz', '/metrics', '/openapi.json']) {
+      expect((await request(service.baseUrl, 'GET', path)).status, path).toBe(404);
+      expect((await request(service.managementUrl, 'GET', path)).status, path).toBe(200);
+    }
+    expect((await request(service.managementUrl, 'GET', '{% if values.ownsTables %}/v1/accounts{% else %}/v1/quotes/points{% endif %}')).status).toBe(404);
+  });
+
   it('serves its OpenAPI description', async () => {
-    const res = await request(service.baseUrl, 'GET', '/openapi.json');
+    const res = await request(service.managementUrl, 'GET', '/openapi.json');
     expect(res.status).toBe(200);
     expect(res.body.info.title).toBe(${{ values.name | dump }});
   });
@@ -134,11 +144,11 @@ describe('HTTP surface', () => {
       { runBackground: false{% if values.runsJobs %}, redisNamespace: namespace{% endif %} },
     );
     try {
-      const ready = await request(broken.baseUrl, 'GET', '/readyz');
+      const ready = await request(broken.managementUrl, 'GET', '/readyz');
       expect(ready.status).toBe(503);
       expect(ready.body.status).toBe('not-ready');
       expect(Object.values(ready.body.checks)).toContain('failed');
-      expect((await request(broken.baseUrl, 'GET', '/healthz')).status).toBe(200);
+      expect((await request(broken.managementUrl, 'GET', '/healthz')).status).toBe(200);
     } finally {
       await broken.stop();
     }
@@ -155,10 +165,10 @@ describe('HTTP surface', () => {
       { drainDelayMs: 300{% if values.ownsTables or values.runsJobs %}, runBackground: false{% endif %}{% if values.runsJobs %}, redisNamespace: namespace{% endif %} },
     );
     const stopped = draining.stop();
-    const during = await request(draining.baseUrl, 'GET', '/readyz');
+    const during = await request(draining.managementUrl, 'GET', '/readyz');
     expect(during.status).toBe(503);
     expect(during.body.status).toBe('draining');
     await stopped;
-    await expect(fetch(`${draining.baseUrl}/healthz`)).rejects.toThrow();
+    await expect(fetch(`${draining.managementUrl}/healthz`)).rejects.toThrow();
   });
 });

@@ -1,21 +1,31 @@
 import { createApp, type App, type AppOptions } from '../../src/app/bootstrap';
 import { loadConfig } from '../../src/app/config';
 import { createLogger } from '../../src/app/infrastructure/logger';
+import { ALL_SCOPES, testIssuer } from './auth';
 
 export interface TestApp {
   app: App;
+  /** The API (/v1), as the gateway reaches it. */
   baseUrl: string;
+  /** Probes, /metrics and /openapi.json. */
+  managementUrl: string;
   stop(): Promise<void>;
 }
 
 /**
- * The real service, wired by the real bootstrap, listening on a free
- * loopback port. `env` overrides the environment (DATABASE_URL of the test's
- * own database, for instance). Logs are silent unless TEST_LOG_LEVEL is set.
+ * The real service, wired by the real bootstrap, listening on free loopback
+ * ports, verifying tokens of the test issuer (tests/support/auth.ts). `env`
+ * overrides the environment (DATABASE_URL of the test's own database, for
+ * instance). Logs are silent unless TEST_LOG_LEVEL is set.
  */
 export async function startTestApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
+  const issuer = await testIssuer();
   const config = loadConfig({
     ...process.env,
+    AUTH_ISSUER: issuer.issuer,
+    AUTH_AUDIENCE: issuer.audience,
+    AUTH_JWKS_URL: issuer.jwksUrl,
+    SHUTDOWN_DRAIN_MS: '0',
 {%- if values.publishesEvents %}
     // Required by the configuration; the tests hand the relay a recording
     // publisher, so no broker is contacted.
@@ -23,24 +33,37 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
 {%- endif %}
     ...env,
     PORT: '0',
+    MANAGEMENT_PORT: '0',
   });
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', serviceName: config.SERVICE_NAME });
   const app = await createApp(config, { host: '127.0.0.1', logger, ...options });
-  const baseUrl = await app.start();
-  return { app, baseUrl, stop: () => app.stop() };
+  const { apiUrl, managementUrl } = await app.start();
+  return { app, baseUrl: apiUrl, managementUrl, stop: () => app.stop() };
 }
 
-/** fetch with a JSON body; returns status, headers and the parsed body. */
+let serviceToken: Promise<string> | undefined;
+
+/**
+ * fetch with a JSON body; returns status, headers and the parsed body. Calls
+ * to /v1 carry a token of a service holding every scope, unless `token`
+ * gives another one (null: none).
+ */
 export async function request(
   baseUrl: string,
   method: string,
   path: string,
-  options: { body?: unknown; headers?: Record<string, string> } = {},
+  options: { body?: unknown; headers?: Record<string, string>; token?: string | null } = {},
 ): Promise<{ status: number; headers: Headers; body: any; text: string }> {
+  let token = options.token;
+  if (token === undefined && path.startsWith('/v1/')) {
+    serviceToken ??= testIssuer().then(issuer => issuer.token({ sub: 'svc-test-caller', scope: ALL_SCOPES }));
+    token = await serviceToken;
+  }
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: {
       ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...options.headers,
     },
     body: options.body !== undefined ? JSON.stringify(options.body) : undefined,

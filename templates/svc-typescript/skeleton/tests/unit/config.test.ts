@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig{% if values.ownsTables %}, loadMigrationConfig{% endif %}, SERVICE } from '../../src/app/config';
 
 const valid = {
+  AUTH_ISSUER: 'https://auth.local-plus.example/',
+  AUTH_AUDIENCE: SERVICE.name,
+  AUTH_JWKS_URL: 'https://auth.local-plus.example/.well-known/jwks.json',
 {%- if values.ownsTables %}
   DATABASE_URL: ${{ ('postgres://user:secret@db.internal:5432/' ~ (values.name | replace('-', '_'))) | dump }},
 {%- endif %}
@@ -17,6 +20,9 @@ describe('loadConfig', () => {
   it('applies defaults for everything optional', () => {
     const config = loadConfig(valid);
     expect(config.PORT).toBe(8080);
+    expect(config.MANAGEMENT_PORT).toBe(9090);
+    expect(config.SHUTDOWN_DRAIN_MS).toBe(5_000);
+    expect(config.SHUTDOWN_TIMEOUT_MS).toBe(10_000);
     expect(config.LOG_LEVEL).toBe('info');
     expect(config.SERVICE_NAME).toBe(SERVICE.name);
     expect(config.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
@@ -24,6 +30,17 @@ describe('loadConfig', () => {
     expect(config.KAFKA_BROKERS).toEqual(['kafka-1.internal:9092', 'kafka-2.internal:9092']);
     expect(config.KAFKA_SSL).toBe(false);
 {%- endif %}
+  });
+
+  it('requires where tokens come from and are checked against', () => {
+    for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL'] as const) {
+      expect(() => loadConfig({ ...valid, [name]: undefined })).toThrow(new RegExp(name));
+    }
+    expect(() => loadConfig({ ...valid, AUTH_JWKS_URL: 'keys.json' })).toThrow(/AUTH_JWKS_URL/);
+  });
+
+  it('keeps the management port apart from the API port', () => {
+    expect(() => loadConfig({ ...valid, MANAGEMENT_PORT: '8080' })).toThrow(/PORT and MANAGEMENT_PORT must differ/);
   });
 
   it('treats empty values as unset', () => {
@@ -51,7 +68,14 @@ describe('loadConfig', () => {
 
   it('needs only DATABASE_URL to migrate', () => {
     const config = loadMigrationConfig({ DATABASE_URL: valid.DATABASE_URL });
-    expect(config).toEqual({ DATABASE_URL: valid.DATABASE_URL, LOG_LEVEL: 'info', SERVICE_NAME: SERVICE.name });
+    expect(config).toEqual({
+      DATABASE_URL: valid.DATABASE_URL,
+      LOG_LEVEL: 'info',
+      SERVICE_NAME: SERVICE.name,
+      // Its own time-outs, not the API's 5 s (see migrator.ts).
+      MIGRATION_STATEMENT_TIMEOUT_MS: 540_000,
+      MIGRATION_LOCK_TIMEOUT_MS: 5_000,
+    });
     expect(() => loadMigrationConfig({})).toThrow(/DATABASE_URL/);
   });
 {%- endif %}

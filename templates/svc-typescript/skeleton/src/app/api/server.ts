@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Metrics } from '../infrastructure/metrics';
 {%- if values.ownsTables %}
@@ -14,6 +14,7 @@ import { accountRoutes } from './accounts/routes';
 {%- else %}
 import { quoteRoutes } from './quotes/routes';
 {%- endif %}
+import { createAuthenticator, type AuthOptions } from './auth';
 import type { OpenApiDocument } from './openapi';
 import { errorHandler, problem, sendProblem } from './problems';
 import { systemRoutes, type ReadinessCheck } from './system-routes';
@@ -22,6 +23,8 @@ export interface ServerDependencies {
   logger: Logger;
   metrics: Metrics;
   openapi: OpenApiDocument;
+  /** How bearer tokens are verified (issuer, audience, keys). */
+  auth: AuthOptions;
   /** Dependencies /readyz checks. */
   readiness: ReadinessCheck[];
 {%- if values.ownsTables %}
@@ -33,29 +36,29 @@ export interface ServerDependencies {
 }
 
 export interface Server {
+  /** The API (/v1), every route behind the bearer-token check: the only port the gateway reaches. */
   app: FastifyInstance;
+  /**
+   * Probes, metrics and the OpenAPI document, on the management port: for
+   * the kubelet and Prometheus inside the cluster, never published.
+   */
+  management: FastifyInstance;
   /** From now on /readyz answers 503, so the load balancer stops sending traffic. */
   startDraining(): void;
 }
 
-/** Probes and scrapes: neither logged per request nor counted in the SLIs. */
-const OPERATIONAL_ROUTES = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json']);
-
-/** Logs "request completed" lines only (one per request), and none for probes. */
+/** Logs "request completed" lines only (one per request). */
 class RequestLogController extends LogController {
-  override isLogDisabled(request: FastifyRequest): boolean {
-    return OPERATIONAL_ROUTES.has(request.routeOptions?.url ?? '');
-  }
-
   override incomingRequest(): void {}
 }
 
-export async function buildServer(deps: ServerDependencies): Promise<Server> {
+/** What both listeners share: request ids, problem details for every error. */
+function createFastify(logger: Logger, options: { logRequests: boolean }): FastifyInstance {
   // Typed as Fastify's logger interface, so routes take a plain FastifyInstance.
-  const loggerInstance: FastifyBaseLogger = deps.logger;
+  const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
     loggerInstance,
-    logController: new RequestLogController(),
+    logController: options.logRequests ? new RequestLogController() : new LogController({ disableRequestLogging: true }),
     // Honour the gateway's request id so one id follows a request across hops.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -66,7 +69,19 @@ export async function buildServer(deps: ServerDependencies): Promise<Server> {
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: true },
     },
   });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(404, 'not-found', 'No such route', `${request.method} is not served at this path`)),
+  );
+  return app;
+}
 
+export async function buildServer(deps: ServerDependencies): Promise<Server> {
+  const app = createFastify(deps.logger, { logRequests: true });
+  const management = createFastify(deps.logger, { logRequests: false });
   let draining = false;
 
   app.addHook('onRequest', async request => {
@@ -80,49 +95,46 @@ export async function buildServer(deps: ServerDependencies): Promise<Server> {
   });
 
   app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url;
-    if (route && OPERATIONAL_ROUTES.has(route)) return;
     deps.metrics.httpRequestDuration.observe(
-      { method: request.method, route: route ?? 'unmatched', status_code: String(reply.statusCode) },
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
   });
 
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
+  // Every business route is registered inside this scope, so none can be
+  // added without the token check (Fastify hooks apply to their scope only).
+  const authenticate = createAuthenticator(deps.auth);
+  await app.register(async api => {
+    api.addHook('onRequest', authenticate);
+{%- if values.ownsTables %}
+    accountRoutes(api, {
+      openapi: deps.openapi,
+      accounts: deps.accounts,
+{%- if values.runsJobs %}
+      jobs: deps.jobs,
+{%- endif %}
+    });
+{%- else %}
+    quoteRoutes(api, {
+      openapi: deps.openapi,
+{%- if values.runsJobs %}
+      jobs: deps.jobs,
+{%- endif %}
+    });
+{%- endif %}
   });
 
-  app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem(404, 'not-found', 'No such route', `${request.method} is not served at this path`)),
-  );
-
-  systemRoutes(app, {
+  systemRoutes(management, {
     metrics: deps.metrics,
     openapi: deps.openapi,
     readiness: deps.readiness,
     isDraining: () => draining,
   });
-{%- if values.ownsTables %}
-  accountRoutes(app, {
-    openapi: deps.openapi,
-    accounts: deps.accounts,
-{%- if values.runsJobs %}
-    jobs: deps.jobs,
-{%- endif %}
-  });
-{%- else %}
-  quoteRoutes(app, {
-    openapi: deps.openapi,
-{%- if values.runsJobs %}
-    jobs: deps.jobs,
-{%- endif %}
-  });
-{%- endif %}
 
-  await app.ready();
+  await Promise.all([app.ready(), management.ready()]);
   return {
     app,
+    management,
     startDraining: () => {
       draining = true;
     },

@@ -42,7 +42,7 @@ describe('accounts', () => {
   });
 
   const openAccount = async (balance = 0): Promise<string> => {
-    const created = await request(service.baseUrl, 'POST', '/v1/accounts', { body: { currency: 'EUR' } });
+    const created = await request(service.baseUrl, 'POST', '/v1/accounts', { body: { currency: 'EUR', ownerId: 'member-1' } });
     expect(created.status).toBe(201);
     if (balance > 0) {
       const credited = await post(created.body.id, { type: 'credit', amount: balance });
@@ -70,7 +70,7 @@ describe('accounts', () => {
   const rows = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows;
 
   it('opens an account with a zero balance and reads it back', async () => {
-    const created = await request(service.baseUrl, 'POST', '/v1/accounts', { body: { currency: 'EUR' } });
+    const created = await request(service.baseUrl, 'POST', '/v1/accounts', { body: { currency: 'EUR', ownerId: 'member-1' } });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/v1/accounts/${created.body.id}`);
     expect(created.body).toMatchObject({ currency: 'EUR', balance: 0 });

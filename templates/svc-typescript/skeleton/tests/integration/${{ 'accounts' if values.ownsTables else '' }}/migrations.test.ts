@@ -3,9 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVICE } from '../../../src/app/config';
+import { loadMigrationConfig, SERVICE } from '../../../src/app/config';
 import { SCHEMA } from '../../../src/app/infrastructure/postgres/sql';
-import { loadMigrations, migrate, MIGRATIONS_DIR } from '../../../src/app/infrastructure/postgres/migrator';
+import {
+  createMigrationPool,
+  loadMigrations,
+  migrate,
+  MIGRATIONS_DIR,
+} from '../../../src/app/infrastructure/postgres/migrator';
 import { createPool, type Pool } from '../../../src/app/infrastructure/postgres/pool';
 import { admin as adminClient, dropDatabase } from '../../support/databases';
 import { databaseUrl, requireEnv } from '../../support/env';
@@ -83,6 +88,48 @@ describe('migrations', () => {
       const { rows } = await pool.query(`SELECT to_regclass('half_done') AS t, (SELECT count(*) FROM ${SCHEMA}.schema_migrations WHERE version = '9999') AS n`);
       expect(rows[0]).toEqual({ t: null, n: 0 });
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("lets a second run wait for a long first one, past the API's 5 s statement time-out", async () => {
+    // Two migration Jobs (one pod each, the CLI's own connection settings)
+    // start together; the pending migration takes 6 s.
+    const dir = await mkdtemp(path.join(tmpdir(), 'migrations-'));
+    const config = loadMigrationConfig({ DATABASE_URL: databaseUrl(serverUrl, name) });
+    const jobs = [createMigrationPool(config), createMigrationPool(config)];
+    try {
+      await cp(MIGRATIONS_DIR, dir, { recursive: true });
+      await writeFile(path.join(dir, '9001_slow_backfill.sql'), 'SELECT pg_sleep(6);\n');
+      const runs = await Promise.all(jobs.map(job => migrate(job, { serviceName: SERVICE.name, dir })));
+      expect(runs.map(applied => applied.length).sort()).toEqual([0, 1]);
+      expect(runs.flat()).toEqual(['9001_slow_backfill']);
+    } finally {
+      await Promise.all(jobs.map(job => job.end()));
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives up quickly when a table it changes is held by a long transaction, and applies once it is not', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'migrations-'));
+    const config = loadMigrationConfig({ DATABASE_URL: databaseUrl(serverUrl, name), MIGRATION_LOCK_TIMEOUT_MS: '300' });
+    const job = createMigrationPool(config);
+    // A long transaction that read accounts (it holds a lock the DDL needs).
+    const reader = new pg.Client({ connectionString: databaseUrl(serverUrl, name) });
+    await reader.connect();
+    try {
+      await cp(MIGRATIONS_DIR, dir, { recursive: true });
+      await writeFile(path.join(dir, '9002_add_nickname.sql'), `ALTER TABLE ${SCHEMA}.accounts ADD COLUMN nickname text;\n`);
+      await reader.query(`BEGIN; SELECT count(*) FROM ${SCHEMA}.accounts`);
+      // Waiting would queue every query on accounts behind the DDL: it fails instead, saying what to do.
+      await expect(migrate(job, { serviceName: SERVICE.name, dir })).rejects.toThrow(
+        /9002_add_nickname failed: canceling statement due to lock timeout \(a table it changes was in use/,
+      );
+      await reader.query('COMMIT');
+      expect(await migrate(job, { serviceName: SERVICE.name, dir })).toEqual(['9002_add_nickname']);
+    } finally {
+      await reader.end();
+      await job.end();
       await rm(dir, { recursive: true, force: true });
     }
   });

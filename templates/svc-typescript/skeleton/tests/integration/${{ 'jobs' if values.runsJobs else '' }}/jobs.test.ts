@@ -75,7 +75,7 @@ describe('background jobs', () => {
 {%- if values.ownsTables %}
 
   it('runs balance-threshold-check after a debit', async () => {
-    const account = await request(service.baseUrl, 'POST', '/v1/accounts', { body: { currency: 'EUR' } });
+    const account = await request(service.baseUrl, 'POST', '/v1/accounts', { body: { currency: 'EUR', ownerId: 'member-1' } });
     const post = (type: string, amount: number) =>
       request(service.baseUrl, 'POST', `/v1/accounts/${account.body.id}/transactions`, {
         body: { type, amount, currency: 'EUR', reference: 'order-1' },
@@ -101,7 +101,7 @@ describe('background jobs', () => {
     await expect
       .poll(() => redis.hget(`${service.app.jobs.keyPrefix}:${POINTS_QUOTED}:${day}`, 'gold'), { timeout: 15_000 })
       .toBe('200');
-    const metrics = await request(service.baseUrl, 'GET', '/metrics');
+    const metrics = await request(service.managementUrl, 'GET', '/metrics');
     expect(sampleValue(metrics.text, 'jobs_processed_total', { queue: 'low', outcome: 'completed' })).toBe(1);
     expect(sampleValue(metrics.text, 'job_queue_jobs', { queue: 'low', state: 'waiting' })).toBe(0);
   });

@@ -54,7 +54,7 @@ describe.skipIf(testBrokers.length === 0)('outbox relay → Kafka (KAFKA_BROKERS
 {%- endif %}
   });
 
-  const openAccount = async () => (await request(service.baseUrl, 'POST', '/v1/accounts', { body: { currency: 'EUR' } })).body.id as string;
+  const openAccount = async () => (await request(service.baseUrl, 'POST', '/v1/accounts', { body: { currency: 'EUR', ownerId: 'member-1' } })).body.id as string;
   const credit = async (accountId: string, amount: number) => {
     const posted = await request(service.baseUrl, 'POST', `/v1/accounts/${accountId}/transactions`, {
       body: { type: 'credit', amount, currency: 'EUR', reference: 'order-1' },

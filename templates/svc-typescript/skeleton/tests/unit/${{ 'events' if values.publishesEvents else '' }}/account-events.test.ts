@@ -16,11 +16,11 @@ describe('account events', () => {
   it('keys events by account and names them after the transaction type', () => {
     expect(transactionPosted(transaction)).toMatchObject({ type: 'account.debited', aggregateId: 'a-1' });
     expect(transactionPosted({ ...transaction, type: 'credit' }).type).toBe('account.credited');
-    expect(accountOpened({ id: 'a-1', currency: 'EUR', createdAt: transaction.createdAt })).toEqual({
+    expect(accountOpened({ id: 'a-1', ownerId: 'member-1', currency: 'EUR', createdAt: transaction.createdAt })).toEqual({
       type: 'account.opened',
       aggregateType: 'account',
       aggregateId: 'a-1',
-      payload: { accountId: 'a-1', currency: 'EUR', openedAt: transaction.createdAt },
+      payload: { accountId: 'a-1', ownerId: 'member-1', currency: 'EUR', openedAt: transaction.createdAt },
     });
   });
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { canPost, canRead, ownerForNewAccount, SCOPES } from '../../domain/accounts/access';
 import type { Rejection, TransactionRequest } from '../../domain/accounts/account';
 import { requestFingerprint } from '../../domain/accounts/idempotency';
 import type { AccountStore, PostOutcome, StoredResponse } from '../../infrastructure/postgres/account-store';
@@ -6,6 +7,7 @@ import type { AccountStore, PostOutcome, StoredResponse } from '../../infrastruc
 import { BALANCE_THRESHOLD_CHECK } from '../../infrastructure/jobs/definitions';
 import type { JobSystem } from '../../infrastructure/jobs/job-system';
 {%- endif %}
+import { hasScope } from '../auth';
 import { routeSchema, toFastifyPath, type OpenApiDocument } from '../openapi';
 import { problem, PROBLEM_CONTENT_TYPE, sendProblem } from '../problems';
 
@@ -39,14 +41,28 @@ export function toResponse(outcome: PostOutcome): StoredResponse {
   }
 }
 
+const forbidden = (reason: string) => problem(403, 'forbidden', reason);
+
+/**
+ * The account routes. Every request arrives authenticated (request.principal,
+ * see auth.ts); what the caller may do with an account is decided by
+ * domain/accounts/access.ts before anything is read or written for them.
+ */
 export function accountRoutes(app: FastifyInstance, deps: AccountRoutesDependencies): void {
   const schemaOf = (method: 'get' | 'post', path: string) => routeSchema(deps.openapi, method, path);
 
-  app.post<{ Body: { currency: string } }>(
+  app.post<{ Body: { currency: string; ownerId?: string } }>(
     toFastifyPath('/v1/accounts'),
     { schema: schemaOf('post', '/v1/accounts') },
     async (request, reply) => {
-      const account = await deps.accounts.createAccount(request.body.currency);
+      const owner = ownerForNewAccount(request.principal, request.body.ownerId);
+      if (!owner.ok) {
+        return sendProblem(
+          reply,
+          owner.status === 403 ? forbidden(owner.reason) : problem(400, 'owner-required', owner.reason),
+        );
+      }
+      const account = await deps.accounts.createAccount({ ownerId: owner.ownerId, currency: request.body.currency });
       return reply.code(201).header('location', `/v1/accounts/${account.id}`).send(account);
     },
   );
@@ -57,6 +73,8 @@ export function accountRoutes(app: FastifyInstance, deps: AccountRoutesDependenc
     async (request, reply) => {
       const account = await deps.accounts.getAccount(request.params.accountId);
       if (!account) return sendProblem(reply, problem(404, 'account-not-found', 'No such account'));
+      const access = canRead(request.principal, account.ownerId);
+      if (!access.allowed) return sendProblem(reply, forbidden(access.reason));
       return account;
     },
   );
@@ -67,6 +85,14 @@ export function accountRoutes(app: FastifyInstance, deps: AccountRoutesDependenc
     async (request, reply) => {
       const { accountId } = request.params;
       const idempotencyKey = request.headers['idempotency-key'];
+      if (!hasScope(request.principal, SCOPES.write)) {
+        // A member (or a read-only service): checked against the account's
+        // owner before the key is claimed, so a refusal stores nothing.
+        const ownerId = await deps.accounts.ownerOf(accountId);
+        if (ownerId === undefined) return sendProblem(reply, problem(404, 'account-not-found', 'No such account'));
+        const access = canPost(request.principal, request.body.type, ownerId);
+        if (!access.allowed) return sendProblem(reply, forbidden(access.reason));
+      }
       const fingerprint = requestFingerprint('POST', `/v1/accounts/${accountId}/transactions`, request.body);
 
       const result = await deps.accounts.postTransaction(

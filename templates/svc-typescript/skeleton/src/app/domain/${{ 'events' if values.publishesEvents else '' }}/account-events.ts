@@ -12,12 +12,12 @@ export interface DomainEvent {
   payload: Record<string, unknown>;
 }
 
-export function accountOpened(account: { id: string; currency: string; createdAt: string }): DomainEvent {
+export function accountOpened(account: { id: string; ownerId: string; currency: string; createdAt: string }): DomainEvent {
   return {
     type: 'account.opened',
     aggregateType: 'account',
     aggregateId: account.id,
-    payload: { accountId: account.id, currency: account.currency, openedAt: account.createdAt },
+    payload: { accountId: account.id, ownerId: account.ownerId, currency: account.currency, openedAt: account.createdAt },
   };
 }
 

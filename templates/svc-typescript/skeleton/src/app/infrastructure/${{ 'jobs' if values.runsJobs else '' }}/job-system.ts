@@ -220,12 +220,23 @@ export class JobSystem {
   }
 
   /** Lets running jobs finish, then closes workers, queues and the connection. */
+  /**
+   * Lets running jobs finish, then closes the connections. Waits for Redis
+   * while it is away (BullMQ reconnects first): bound it, then abort().
+   */
   async close(): Promise<void> {
     await Promise.all(this.workers.map(w => w.close()));
     await Promise.all([...this.queues.values()].map(q => q.close()));
     for (const connection of [this.workerRedis, this.redis]) {
       await connection?.quit().catch(() => connection.disconnect());
     }
+  }
+
+  /** Drops every connection now, without waiting for Redis or for jobs: a job cut short is retried. */
+  abort(): void {
+    for (const worker of this.workers) void worker.close(true).catch(() => {});
+    for (const queue of this.queues.values()) void queue.close().catch(() => {});
+    for (const connection of [this.workerRedis, this.redis]) connection?.disconnect(false);
   }
 
   private async process(queue: QueueName, job: Job): Promise<unknown> {

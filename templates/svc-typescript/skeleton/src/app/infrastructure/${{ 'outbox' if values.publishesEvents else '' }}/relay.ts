@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { SERVICE } from '../../config';
 import { withTransaction, type Pool } from '../postgres/pool';
 import { SCHEMA } from '../postgres/sql';
 import type { EventPublisher, OutboxEvent } from './event-publisher';
@@ -17,6 +18,9 @@ export interface OutboxRelayOptions {
   retentionDays?: number;
 }
 
+/** The advisory lock only the publishing relay holds (per service: several may share a database). */
+const RELAY_LOCK = `${SERVICE.databaseSchema}:outbox-relay`;
+
 interface OutboxRow {
   id: number;
   event_id: string;
@@ -29,16 +33,22 @@ interface OutboxRow {
 }
 
 /**
- * Moves events from the outbox table to Kafka, at least once.
+ * Moves events from the outbox table to Kafka, at least once, in order per
+ * account.
  *
- * Each batch is claimed with FOR UPDATE SKIP LOCKED inside a transaction, so
- * several replicas relay in parallel without sending the same row twice at
- * the same time; rows are marked published in that same transaction, after
- * the publisher has the broker's acknowledgement. If the process dies between
- * the acknowledgement and the COMMIT, the batch is sent again: consumers
- * de-duplicate on the event id. Order is kept per aggregate within a replica;
- * across replicas only per-batch, which is why consumers must not assume a
- * global order.
+ * Every replica runs a relay, and one at a time publishes: a batch is read
+ * in a transaction that first takes a transaction-scoped advisory lock (the
+ * others find it taken and wait for their next turn). Rows are marked
+ * published in that transaction, after the broker has acknowledged them, so
+ * the next relay to take the lock starts after them. Parallel relays with
+ * SKIP LOCKED would let one replica publish an account's later event while
+ * another still holds its earlier one.
+ *
+ * Why the outbox's id order is each account's order: writes to one account
+ * queue on its row lock, so a later write inserts its event (taking a larger
+ * id) only after the earlier one committed. If the process dies between the
+ * acknowledgement and the COMMIT, the batch is sent again: consumers
+ * de-duplicate on the event id. Across accounts there is no order to keep.
  */
 export class OutboxRelay {
   private readonly batchSize: number;
@@ -57,16 +67,19 @@ export class OutboxRelay {
     this.retentionDays = options.retentionDays ?? 7;
   }
 
-  /** Publishes at most one batch; returns how many events were published. */
+  /** Publishes at most one batch; returns how many events were published (0 while another replica's relay has the turn). */
   async relayOnce(): Promise<number> {
     return withTransaction(this.options.pool, async client => {
+      const turn = await client.query<{ mine: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS mine', [
+        RELAY_LOCK,
+      ]);
+      if (!turn.rows[0]?.mine) return 0;
       const { rows } = await client.query<OutboxRow>(
         `SELECT id, event_id, aggregate_type, aggregate_id, event_type, payload, traceparent, created_at
            FROM ${SCHEMA}.outbox
           WHERE published_at IS NULL
           ORDER BY id
-          LIMIT $1
-          FOR UPDATE SKIP LOCKED`,
+          LIMIT $1`,
         [this.batchSize],
       );
       if (rows.length === 0) return 0;

@@ -14,6 +14,8 @@ import { SCHEMA } from './sql';
 
 export interface Account {
   id: string;
+  /** The member it belongs to: the `sub` of their tokens. */
+  ownerId: string;
   currency: string;
   balance: number;
   createdAt: string;
@@ -61,6 +63,7 @@ export interface PostTransactionInput {
 
 interface AccountRow {
   id: string;
+  owner_id: string;
   currency: string;
   balance_minor: number;
   created_at: Date;
@@ -89,12 +92,12 @@ interface TransactionRow {
 export class AccountStore {
   constructor(private readonly pool: Pool) {}
 
-  async createAccount(currency: string): Promise<Account> {
+  async createAccount(input: { ownerId: string; currency: string }): Promise<Account> {
     return withTransaction(this.pool, async client => {
       const { rows } = await client.query<AccountRow>(
-        `INSERT INTO ${SCHEMA}.accounts (currency) VALUES ($1)
-         RETURNING id, currency, balance_minor, created_at, updated_at`,
-        [currency],
+        `INSERT INTO ${SCHEMA}.accounts (owner_id, currency) VALUES ($1, $2)
+         RETURNING id, owner_id, currency, balance_minor, created_at, updated_at`,
+        [input.ownerId, input.currency],
       );
       const account = toAccount(rows[0]!);
 {%- if values.publishesEvents %}
@@ -106,10 +109,19 @@ export class AccountStore {
 
   async getAccount(id: string): Promise<Account | undefined> {
     const { rows } = await this.pool.query<AccountRow>(
-      `SELECT id, currency, balance_minor, created_at, updated_at FROM ${SCHEMA}.accounts WHERE id = $1`,
+      `SELECT id, owner_id, currency, balance_minor, created_at, updated_at FROM ${SCHEMA}.accounts WHERE id = $1`,
       [id],
     );
     return rows[0] ? toAccount(rows[0]) : undefined;
+  }
+
+  /** Who an account belongs to (undefined: no such account); owners never change. */
+  async ownerOf(id: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ owner_id: string }>(
+      `SELECT owner_id FROM ${SCHEMA}.accounts WHERE id = $1`,
+      [id],
+    );
+    return rows[0]?.owner_id;
   }
 
   /**
@@ -154,7 +166,7 @@ export class AccountStore {
   private async applyTransaction(client: PoolClient, input: PostTransactionInput): Promise<PostOutcome> {
     // The row lock serialises every balance change on this account until COMMIT.
     const { rows } = await client.query<AccountRow>(
-      `SELECT id, currency, balance_minor, created_at, updated_at
+      `SELECT id, owner_id, currency, balance_minor, created_at, updated_at
          FROM ${SCHEMA}.accounts WHERE id = $1 FOR UPDATE`,
       [input.accountId],
     );
@@ -217,6 +229,7 @@ export class AccountStore {
 function toAccount(row: AccountRow): Account {
   return {
     id: row.id,
+    ownerId: row.owner_id,
     currency: row.currency,
     balance: row.balance_minor,
     createdAt: row.created_at.toISOString(),

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Pool } from './pool';
+import type { MigrationConfig } from '../../config';
+import { createPool, type Pool } from './pool';
 import { quoteLiteral, SCHEMA } from './sql';
 
 /**
@@ -42,6 +43,22 @@ export async function loadMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
   return migrations;
 }
 
+/**
+ * The migration run's connection: its own time-outs, not the API's (see
+ * MIGRATION_STATEMENT_TIMEOUT_MS and MIGRATION_LOCK_TIMEOUT_MS in config.ts).
+ * Under the API's 5 s statement time-out, a second run waiting for the
+ * first one's lock would fail, and a long migration could never apply.
+ */
+export function createMigrationPool(config: MigrationConfig): Pool {
+  return createPool({
+    connectionString: config.DATABASE_URL,
+    max: 1,
+    applicationName: `${config.SERVICE_NAME}-migrate`,
+    statementTimeoutMs: config.MIGRATION_STATEMENT_TIMEOUT_MS,
+    lockTimeoutMs: config.MIGRATION_LOCK_TIMEOUT_MS,
+  });
+}
+
 export interface MigrateOptions {
   dir?: string;
   /** Names the owning service in the tables' comments and the lock key. */
@@ -60,7 +77,11 @@ export async function migrate(pool: Pool, options: MigrateOptions): Promise<stri
   const lockKey = `${options.serviceName}:migrations`;
   const client = await pool.connect();
   try {
+    // Waiting for another run to finish is expected: only the statement
+    // time-out bounds it. The short lock time-out is for the DDL below.
+    await client.query('SET lock_timeout = 0');
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
+    await client.query('RESET lock_timeout');
     // The service's own schema: every table it owns lives there (sql.ts).
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
     await client.query(
@@ -102,7 +123,11 @@ export async function migrate(pool: Pool, options: MigrateOptions): Promise<stri
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
-        throw new Error(`Migration ${migration.version}_${migration.name} failed: ${(error as Error).message}`, {
+        const hint =
+          (error as { code?: string }).code === '55P03'
+            ? ' (a table it changes was in use by a long transaction: nothing was applied; run it again, at a quieter time if it keeps happening)'
+            : '';
+        throw new Error(`Migration ${migration.version}_${migration.name} failed: ${(error as Error).message}${hint}`, {
           cause: error,
         });
       }

@@ -18,6 +18,10 @@ export interface PoolOptions {
   max: number;
   applicationName: string;
   onIdleError?: (error: Error) => void;
+  /** Longest a statement may run; 5 s by default (API requests). */
+  statementTimeoutMs?: number;
+  /** Longest a statement may wait for a lock; no limit by default (statementTimeoutMs bounds it). */
+  lockTimeoutMs?: number;
 }
 
 export function createPool(options: PoolOptions): Pool {
@@ -34,7 +38,8 @@ export function createPool(options: PoolOptions): Pool {
     connectionTimeoutMillis: 5_000,
     // A stuck statement or an abandoned transaction must not hold row locks
     // (and so block every write to that account) for long.
-    statement_timeout: 5_000,
+    statement_timeout: options.statementTimeoutMs ?? 5_000,
+    ...(options.lockTimeoutMs !== undefined ? { lock_timeout: options.lockTimeoutMs } : {}),
     idle_in_transaction_session_timeout: 10_000,
   });
   // An idle connection dropped by the server (failover, PgBouncer restart)
