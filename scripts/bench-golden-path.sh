@@ -1,141 +1,310 @@
 #!/usr/bin/env bash
-# Benchmark of the golden path (templates/svc-typescript), figures printed
-# side by side in one run:
-#   - how long the template takes to render, the generated repository takes
-#     to install, and its own test suite takes to run;
-#   - a generated service under the seed's load (500 writes/s with
-#     Idempotency-Keys + 1,500 balance reads/s, autocannon) against the real
-#     PostgreSQL, beside pgbench running the same SQL at the same rates on
-#     the same machine: the service's overhead as a ratio.
-# BENCH_SECONDS (default 30) sets the length of each load run; BENCH_SHORT=1
-# runs everything at small sizes (3 s, 50 + 100 requests/s, 100 accounts).
-# Not in make test's short benchmarks: npm install and the generated tests
-# alone take 40 s.
+# Benchmark of the golden path (templates/svc-typescript): a generated
+# service, built and run as in production, against the real PostgreSQL,
+# Redis and Kafka of scripts/services.sh, beside pgbench running the same
+# SQL on the same machine. Figures are printed side by side in one run:
+#
+#   1. render, npm install, build (and, in the full run, its own test suite);
+#   2. closed loop, one path at a time (writes: a credit with an
+#      Idempotency-Key; reads: a balance), BENCH_CONNECTIONS (8) at once:
+#      the service's maximum throughput and pgbench's for the same
+#      transaction at the same concurrency. Their ratio is the service's
+#      overhead;
+#   3. open loop at the seed's load, both paths together (500 writes/s +
+#      1,500 reads/s): p50/p99 measured from when each request was due, and
+#      pgbench at the same rates;
+#   4. the CPU each component used in each run (service, PostgreSQL, load
+#      generator, rest of the machine): on 2 cores they share, this says
+#      which one saturates;
+#   5. (full run) where the service's CPU goes under the seed's load, from
+#      node --cpu-prof.
+#
+# BENCH_SECONDS (15) sets each run's length. BENCH_SHORT=1 (make test) runs
+# everything at small sizes (2 s, 50 + 100 requests/s, 100 accounts, no
+# generated test suite, no profile) only to check that it still works.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$REPO_ROOT"
 
 if [ -n "${BENCH_SHORT:-}" ]; then
-  SECONDS_PER_RUN="${BENCH_SECONDS:-3}" WRITE_RATE="${BENCH_WRITE_RATE:-50}"
+  SECONDS_PER_RUN="${BENCH_SECONDS:-2}" WRITE_RATE="${BENCH_WRITE_RATE:-50}"
   READ_RATE="${BENCH_READ_RATE:-100}" ACCOUNTS="${BENCH_ACCOUNTS:-100}"
 else
-  SECONDS_PER_RUN="${BENCH_SECONDS:-30}" WRITE_RATE="${BENCH_WRITE_RATE:-500}"
+  SECONDS_PER_RUN="${BENCH_SECONDS:-15}" WRITE_RATE="${BENCH_WRITE_RATE:-500}"
   READ_RATE="${BENCH_READ_RATE:-1500}" ACCOUNTS="${BENCH_ACCOUNTS:-1000}"
 fi
+CONNECTIONS="${BENCH_CONNECTIONS:-8}"
 PORT="${BENCH_SERVICE_PORT:-18480}"
+MANAGEMENT_PORT="${BENCH_MANAGEMENT_PORT:-18481}"
+ISSUER_PORT="${BENCH_ISSUER_PORT:-18482}"
 WORK="$REPO_ROOT/.tmp/bench-golden-path"
+BENCH="$REPO_ROOT/scripts/bench"
 
-# Real PostgreSQL and Redis (started here when the tests' are not running).
+# Everything started below is stopped on the way out, whatever happens: one
+# EXIT trap, which each start adds its pid to.
+pids=()
 stop_services=:
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  $stop_services
+}
+trap cleanup EXIT
+
+# Real PostgreSQL, Redis and Kafka (started here when the tests' are not running).
 if [ -z "${LOCALPLUS_PG_HOST:-}" ]; then
   bash scripts/services.sh start
   stop_services='bash scripts/services.sh stop'
-  trap "$stop_services" EXIT
+  # shellcheck disable=SC1091
   source "${LOCALPLUS_SERVICES_DIR:-$REPO_ROOT/.tmp/services}/env"
 fi
 # The generated service's tables live in its own schema (databaseSchema):
 # the seed and pgbench's SQL below name them unqualified.
 SCHEMA=$(node -p "require('./templates/svc-typescript/example-values.json').databaseSchema")
+SERVICE_NAME=svc-bench
 export PGOPTIONS="-c client_min_messages=warning -c search_path=$SCHEMA,public"
 export PGHOST="$LOCALPLUS_PG_HOST" PGPORT="$LOCALPLUS_PG_PORT" \
   PGUSER="$LOCALPLUS_PG_USER" PGPASSWORD="$LOCALPLUS_PG_PASSWORD"
+postmaster=$(head -1 "$LOCALPLUS_SERVICES_DIR/postgres/data/postmaster.pid")
 
 now_ms() { date +%s%3N; }
+secs() { awk -v ms="$1" 'BEGIN { printf "%10.2f", ms / 1000 }'; }
 rm -rf "$WORK"; mkdir -p "$WORK"
-repo="$WORK/svc-bench"
+repo="$WORK/$SERVICE_NAME"
 
-echo "== golden path: template, install, tests"
+echo "== golden path: template, install, build$([ -n "${BENCH_SHORT:-}" ] || echo ', tests')"
 t0=$(now_ms)
-node templates/svc-typescript/render.cjs "$repo" >/dev/null
+node -e "
+  const v = require('./templates/svc-typescript/example-values.json');
+  require('fs').writeFileSync('$WORK/values.json', JSON.stringify({ ...v, name: '$SERVICE_NAME' }));"
+node templates/svc-typescript/render.cjs "$repo" "$WORK/values.json" >/dev/null
 t1=$(now_ms)
 (cd "$repo" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 t2=$(now_ms)
-(cd "$repo" && DATABASE_URL= REDIS_URL= npm test >"$WORK/tests.log" 2>&1) ||
-  { tail -40 "$WORK/tests.log"; echo "generated tests failed" >&2; exit 1; }
-t3=$(now_ms)
 (cd "$repo" && npm run build >/dev/null)
-printf '%-44s %10s\n' what seconds
-secs() { awk -v ms="$1" 'BEGIN { printf "%10.2f", ms / 1000 }'; }
-printf '%-44s %s\n' 'render the template (fetch:template)' "$(secs $((t1 - t0)))"
-printf '%-44s %s\n' 'npm install in the generated repository' "$(secs $((t2 - t1)))"
-printf '%-44s %s\n' 'its test suite (npm test, own PG + Redis)' "$(secs $((t3 - t2)))"
+t3=$(now_ms)
+printf '%-48s %10s\n' what seconds
+printf '%-48s %s\n' 'render the template (fetch:template)' "$(secs $((t1 - t0)))"
+printf '%-48s %s\n' 'npm install in the generated repository' "$(secs $((t2 - t1)))"
+printf '%-48s %s\n' 'npm run build' "$(secs $((t3 - t2)))"
+if [ -z "${BENCH_SHORT:-}" ]; then
+  (cd "$repo" && DATABASE_URL= REDIS_URL= KAFKA_BROKERS="$LOCALPLUS_KAFKA_BROKERS" npm test >"$WORK/tests.log" 2>&1) ||
+    { tail -40 "$WORK/tests.log"; echo "generated tests failed" >&2; exit 1; }
+  printf '%-48s %s\n' 'its test suite (npm test, own PG + Redis)' "$(secs $(($(now_ms) - t3)))"
+fi
 
-echo
-echo "== load: ${WRITE_RATE} writes/s + ${READ_RATE} reads/s for ${SECONDS_PER_RUN} s, ${ACCOUNTS} accounts"
+# The database, migrated by the service's own command, and the accounts.
 db="bench_golden_path"
-psql -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+psql -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
 export DATABASE_URL="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$db"
-# Redis database 12 of the test Redis (URL without a trailing /<db>).
 export REDIS_URL="${LOCALPLUS_REDIS_URL%/}/12"
 (cd "$repo" && npm run migrate >/dev/null)
-seed_sql="INSERT INTO accounts (id, currency, balance_minor)
-  SELECT ('00000000-0000-0000-0000-' || lpad(n::text, 12, '0'))::uuid, 'EUR', 1000000000
-  FROM generate_series(1, $ACCOUNTS) n;"
-psql -q -d "$db" -c "$seed_sql"
+seed_accounts() {
+  psql -q -d "$db" -c "TRUNCATE accounts, account_transactions, idempotency_keys, outbox" -c "
+    INSERT INTO accounts (id, owner_id, currency, balance_minor)
+    SELECT ('00000000-0000-0000-0000-' || lpad(n::text, 12, '0'))::uuid, 'bench-member-' || n, 'EUR', 1000000000
+      FROM generate_series(1, $ACCOUNTS) n;" -c "VACUUM ANALYZE"
+}
+seed_accounts
+# Its Kafka topic (the broker, like Aiven, creates none on first use).
+TOPIC=$(node -p "require('./templates/svc-typescript/example-values.json').eventTopic")
+(cd "$repo" && node -e "
+  const { Kafka, logLevel } = require('kafkajs');
+  const admin = new Kafka({ brokers: ['$LOCALPLUS_KAFKA_BROKERS'], logLevel: logLevel.NOTHING }).admin();
+  admin.connect()
+    .then(() => admin.createTopics({ topics: [{ topic: '$TOPIC', numPartitions: 3 }] }))
+    .finally(() => admin.disconnect());")
 
-# The generated service, as in production (built, JSON logs at warn).
-# No Kafka broker can run here: the outbox relay retries against a closed
-# port while the writes go on (events wait in the outbox, as in an outage).
-# exec: $! is the service itself, so kill stops it.
-(cd "$repo" && PORT="$PORT" LOG_LEVEL=warn SERVICE_NAME=svc-bench KAFKA_BROKERS=127.0.0.1:9 \
-  exec node dist/main.js >"$WORK/service.log" 2>&1) &
-service_pid=$!
-trap 'kill $service_pid 2>/dev/null || true; $stop_services' EXIT
-for i in $(seq 1 300); do
-  curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
-  kill -0 "$service_pid" 2>/dev/null || { tail -20 "$WORK/service.log"; exit 1; }
-  [ "$i" = 300 ] && { echo "service not ready after 60 s" >&2; tail -5 "$WORK/service.log"; exit 1; }
-  sleep 0.2
-done
-service_json=$(node scripts/bench/golden-path-load.mjs "http://127.0.0.1:$PORT" \
-  "$ACCOUNTS" "$SECONDS_PER_RUN" "$WRITE_RATE" "$READ_RATE")
-kill "$service_pid" 2>/dev/null || true
+# The identity provider: JWKS on loopback, a service token for the load.
+node "$BENCH/golden-path-issuer.mjs" "$ISSUER_PORT" "$SERVICE_NAME" "$WORK/token" >"$WORK/issuer.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do [ -s "$WORK/token" ] && break; sleep 0.1; done
+[ -s "$WORK/token" ] || { cat "$WORK/issuer.log"; echo "issuer did not start" >&2; exit 1; }
 
-# The same SQL the service runs per request, through pgbench at the same
-# rates (the write: claim the key, lock the row, update, insert the
-# transaction and the outbox event, store the response).
+# The service as in production: built, JSON logs at info (a line per failed
+# or slow request), 10 % of traces sampled, the default pool of 10
+# connections. tracing=off (OTEL_SDK_DISABLED) for the run that shows what
+# tracing costs.
+service_pid=
+tracing=on
+start_service() { # [node options...]
+  (cd "$repo" && PORT="$PORT" MANAGEMENT_PORT="$MANAGEMENT_PORT" LOG_LEVEL=info \
+    SERVICE_NAME="$SERVICE_NAME" NODE_ENV=production \
+    OTEL_SDK_DISABLED="$([ "$tracing" = off ] && echo true || echo false)" \
+    OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1 \
+    AUTH_ISSUER="http://127.0.0.1:$ISSUER_PORT/" AUTH_AUDIENCE="$SERVICE_NAME" \
+    AUTH_JWKS_URL="http://127.0.0.1:$ISSUER_PORT/.well-known/jwks.json" \
+    KAFKA_BROKERS="$LOCALPLUS_KAFKA_BROKERS" SHUTDOWN_DRAIN_MS=0 \
+    exec node "$@" dist/main.js >>"$WORK/service.log" 2>&1) &
+  service_pid=$!
+  pids+=("$service_pid")
+  for i in $(seq 1 300); do
+    curl -fsS "http://127.0.0.1:$MANAGEMENT_PORT/readyz" >/dev/null 2>&1 && return 0
+    kill -0 "$service_pid" 2>/dev/null || { tail -20 "$WORK/service.log"; exit 1; }
+    [ "$i" = 300 ] && { echo "service not ready after 60 s" >&2; tail -5 "$WORK/service.log"; exit 1; }
+    sleep 0.2
+  done
+}
+# Every run starts on a warm service, as in production: the JIT has compiled
+# the hot paths, the pool's connections and the token are there.
+warm_up() {
+  load closed "$base" "$WORK/token" "$ACCOUNTS" 1 writes 4 >/dev/null
+  load closed "$base" "$WORK/token" "$ACCOUNTS" 1 reads 4 >/dev/null
+}
+stop_service() {
+  kill -TERM "$service_pid" 2>/dev/null || true
+  wait "$service_pid" 2>/dev/null || true
+}
+
+# cpu_run <name> <command...>: runs the command, saves its stdout as
+# <name>.json and the CPU seconds per component as <name>.cpu.json.
+cpu_run() {
+  local name="$1"; shift
+  local before after
+  before=$(node "$BENCH/process-cpu.mjs" service="${service_pid:-0}" postgres="$postmaster")
+  ( "$@" >"$WORK/$name.json"; times >"$WORK/$name.times" )
+  after=$(node "$BENCH/process-cpu.mjs" service="${service_pid:-0}" postgres="$postmaster")
+  node -e '
+    const [b, a, times] = process.argv.slice(1);
+    const before = JSON.parse(b), after = JSON.parse(a);
+    // bash `times`, second line: the children (the load generator) user and system.
+    const child = times.trim().split("\n")[1].split(/\s+/)
+      .map(t => { const m = /(\d+)m([\d.]+)s/.exec(t); return Number(m[1]) * 60 + Number(m[2]); });
+    const out = {};
+    for (const k of Object.keys(after)) out[k] = after[k] - before[k];
+    out.generator = child[0] + child[1];
+    out.rest = Math.max(0, out.machine - out.service - out.postgres - out.generator);
+    console.log(JSON.stringify(out));' "$before" "$after" "$(cat "$WORK/$name.times")" >"$WORK/$name.cpu.json"
+}
+
+load() { node "$BENCH/golden-path-load.mjs" "$@"; }
+base="http://127.0.0.1:$PORT"
+
+# The same SQL the service runs per request (AccountStore), for pgbench: the
+# write claims the key, locks the row, then in one statement updates it,
+# inserts the transaction and the outbox event and stores the response; the
+# read selects the account.
 cat >"$WORK/write.sql" <<'SQL'
 \set n random(1, :accounts)
 \set k random(1, 9000000000000000000)
 BEGIN;
-INSERT INTO idempotency_keys (key, request_fingerprint) VALUES ('pgb-' || :client_id || '-' || :k, 'fp') ON CONFLICT (key) DO NOTHING RETURNING key;
-SELECT id, currency, balance_minor, created_at, updated_at FROM accounts WHERE id = ('00000000-0000-0000-0000-' || lpad(:n::text, 12, '0'))::uuid FOR UPDATE;
-UPDATE accounts SET balance_minor = balance_minor + 100, updated_at = now() WHERE id = ('00000000-0000-0000-0000-' || lpad(:n::text, 12, '0'))::uuid;
-INSERT INTO account_transactions (account_id, type, amount_minor, currency, reference, balance_after_minor, idempotency_key) VALUES (('00000000-0000-0000-0000-' || lpad(:n::text, 12, '0'))::uuid, 'credit', 100, 'EUR', 'pgbench', 1, 'pgb-' || :client_id || '-' || :k) RETURNING id, created_at;
-INSERT INTO outbox (aggregate_type, aggregate_id, event_type, payload) VALUES ('account', :n::text, 'transaction.posted', '{"amount":100}');
-UPDATE idempotency_keys SET response_status = 201, response_body = '{"ok":true}' WHERE key = 'pgb-' || :client_id || '-' || :k;
+INSERT INTO idempotency_keys (key, request_fingerprint) VALUES ('pgb-' || :client_id::text || '-' || :k::text, 'fp') ON CONFLICT (key) DO NOTHING RETURNING key;
+SELECT id, owner_id, currency, balance_minor, created_at, updated_at, now() AS now FROM accounts WHERE id = ('00000000-0000-0000-0000-' || lpad(:n::text, 12, '0'))::uuid FOR UPDATE;
+WITH balance AS (UPDATE accounts SET balance_minor = balance_minor + 100, updated_at = now() WHERE id = ('00000000-0000-0000-0000-' || lpad(:n::text, 12, '0'))::uuid), posted AS (INSERT INTO account_transactions (id, account_id, type, amount_minor, currency, reference, balance_after_minor, idempotency_key) VALUES (gen_random_uuid(), ('00000000-0000-0000-0000-' || lpad(:n::text, 12, '0'))::uuid, 'credit', 100, 'EUR', 'pgbench', 1, 'pgb-' || :client_id::text || '-' || :k::text)), event AS (INSERT INTO outbox (aggregate_type, aggregate_id, event_type, payload, traceparent) VALUES ('account', :n::text, 'account.credited', '{"amount": 100}', NULL)) UPDATE idempotency_keys SET response_status = 201, response_body = '{"ok": true}' WHERE key = 'pgb-' || :client_id::text || '-' || :k::text;
 COMMIT;
 SQL
 cat >"$WORK/read.sql" <<'SQL'
 \set n random(1, :accounts)
-SELECT id, currency, balance_minor, created_at, updated_at FROM accounts WHERE id = ('00000000-0000-0000-0000-' || lpad(:n::text, 12, '0'))::uuid;
+SELECT id, owner_id, currency, balance_minor, created_at, updated_at FROM accounts WHERE id = ('00000000-0000-0000-0000-' || lpad(:n::text, 12, '0'))::uuid;
 SQL
-pgbench_run() { # name script rate
-  (cd "$WORK" && pgbench -n -D accounts="$ACCOUNTS" -f "$2" -R "$3" -T "$SECONDS_PER_RUN" \
-    -c "$(( $3 / 20 > 10 ? $3 / 20 : 10 ))" -j 2 -l --log-prefix="pgb-$1" "$db" >"pgb-$1.out" 2>&1)
-}
-rm -f "$WORK"/pgb-*
-pgbench_run write write.sql "$WRITE_RATE" & p1=$!
-pgbench_run read read.sql "$READ_RATE" & p2=$!
-wait $p1 $p2
-# Per-transaction logs: column 3 is the latency in microseconds.
-pgb_summary() {
-  cat "$WORK"/pgb-"$1".* | awk '{print $3}' | sort -n | awk -v secs="$SECONDS_PER_RUN" '
+# pgbench <name> <script> <clients> [rate]: extended protocol, like the
+# service's driver; per-transaction log for the percentiles.
+pgbench_run() {
+  local name="$1" script="$2" clients="$3" rate="${4:-}"
+  (cd "$WORK" && pgbench -n -M extended -D accounts="$ACCOUNTS" -f "$script" ${rate:+-R "$rate"} \
+    -T "$SECONDS_PER_RUN" -c "$clients" -j 2 -l --log-prefix="pgb-$name" "$db" >"pgb-$name.out" 2>&1) ||
+    { cat "$WORK/pgb-$name.out" >&2; return 1; }
+  # Per-transaction logs: column 3 is the latency in microseconds (it
+  # includes the wait for the schedule with -R, as an open loop should).
+  cat "$WORK"/pgb-"$name".[0-9]* | awk '{print $3}' | sort -n | awk -v secs="$SECONDS_PER_RUN" '
     { v[NR] = $1 } END {
       p50 = v[int(NR * 0.50) > 0 ? int(NR * 0.50) : 1]; p99 = v[int(NR * 0.99) > 0 ? int(NR * 0.99) : 1];
-      printf "{\"rate\":%.1f,\"p50\":%.3f,\"p99\":%.3f}", NR / secs, p50 / 1000, p99 / 1000 }'
+      printf "{\"rate\":%.1f,\"p50\":%.3f,\"p99\":%.3f,\"failed\":0}", NR / secs, p50 / 1000, p99 / 1000 }'
 }
-pg_json="{\"writes\":$(pgb_summary write),\"reads\":$(pgb_summary read)}"
+pgbench_closed() { # <writes|reads> <script>: one path, as many clients as the service had connections
+  local result
+  result=$(pgbench_run "closed-$1" "$2" "$CONNECTIONS")
+  echo "{\"$1\":$result}"
+}
+pgbench_open() { # both scripts at once, each at its rate
+  local w r
+  pgbench_run open-writes write.sql "$CONNECTIONS" "$WRITE_RATE" >"$WORK/pgw.json" &
+  w=$!
+  pgbench_run open-reads read.sql "$CONNECTIONS" "$READ_RATE" >"$WORK/pgr.json" &
+  r=$!
+  wait "$w"
+  wait "$r"
+  echo "{\"writes\":$(cat "$WORK/pgw.json"),\"reads\":$(cat "$WORK/pgr.json")}"
+}
 
-node - "$service_json" "$pg_json" <<'JS'
-const [service, pg] = process.argv.slice(2).map(s => JSON.parse(s));
-const row = (a, b, c, d, e, f, g) =>
-  console.log(`${a.padEnd(26)}${b.padStart(11)}${c.padStart(10)}${d.padStart(10)}${e.padStart(9)}${f.padStart(10)}${g.padStart(10)}`);
-row('', 'rate/s', 'p50 ms', 'p99 ms', 'failed', 'p50 ×', 'p99 ×');
+echo
+echo "== closed loop, $CONNECTIONS connections, ${SECONDS_PER_RUN} s each, $ACCOUNTS accounts"
+start_service
+warm_up
+cpu_run closed-writes load closed "$base" "$WORK/token" "$ACCOUNTS" "$SECONDS_PER_RUN" writes "$CONNECTIONS"
+cpu_run closed-reads load closed "$base" "$WORK/token" "$ACCOUNTS" "$SECONDS_PER_RUN" reads "$CONNECTIONS"
+stop_service
+service_pid=
+cpu_run pgbench-closed-writes pgbench_closed writes write.sql
+cpu_run pgbench-closed-reads pgbench_closed reads read.sql
+
+echo "== open loop: $WRITE_RATE writes/s + $READ_RATE reads/s together (the seed's load in the full run), ${SECONDS_PER_RUN} s"
+seed_accounts
+start_service
+warm_up
+cpu_run open load open "$base" "$WORK/token" "$ACCOUNTS" "$SECONDS_PER_RUN" "$WRITE_RATE" "$READ_RATE"
+stop_service
+# The same, without tracing: what the instrumentation costs.
+seed_accounts
+tracing=off start_service
+warm_up
+cpu_run open-untraced load open "$base" "$WORK/token" "$ACCOUNTS" "$SECONDS_PER_RUN" "$WRITE_RATE" "$READ_RATE"
+stop_service
+service_pid=
+cpu_run pgbench-open pgbench_open
+
+echo
+node - "$WORK" "$SECONDS_PER_RUN" <<'JS'
+const fs = require('node:fs');
+const [work, seconds] = process.argv.slice(2);
+const read = name => JSON.parse(fs.readFileSync(`${work}/${name}.json`, 'utf8'));
+const cpu = name => read(`${name}.cpu`);
+const cores = (name, part) => (cpu(name)[part] / Number(seconds)).toFixed(2);
+const f = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
+const row = cells => console.log(cells.map((c, i) => (i === 0 ? String(c).padEnd(34) : String(c).padStart(9))).join(''));
+const header = () =>
+  row(['', 'rate/s', 'p50 ms', 'p99 ms', 'failed', 'svc cpu', 'pg cpu', 'gen cpu', 'rest']);
+const line = (label, run, result) =>
+  row([label, f(result.rate), f(result.p50, 2), f(result.p99, 2), result.failed ?? 0,
+       run.startsWith('pgbench') ? '-' : cores(run, 'service'), cores(run, 'postgres'), cores(run, 'generator'), cores(run, 'rest')]);
+
+console.log('closed loop (maximum throughput); CPU in cores used on average');
+header();
 for (const kind of ['writes', 'reads']) {
-  const s = service[kind], p = pg[kind];
-  row(`service ${kind}`, s.rate.toFixed(1), s.p50.toFixed(2), s.p99.toFixed(2), String(s.failed),
-      (s.p50 / p.p50).toFixed(1), (s.p99 / p.p99).toFixed(1));
-  row(`pgbench ${kind} (same SQL)`, p.rate.toFixed(1), p.p50.toFixed(2), p.p99.toFixed(2), '-', '1.0', '1.0');
+  const service = read(`closed-${kind}`)[kind];
+  const pg = read(`pgbench-closed-${kind}`)[kind];
+  line(`service ${kind}`, `closed-${kind}`, service);
+  line(`pgbench ${kind} (same SQL)`, `pgbench-closed-${kind}`, pg);
+  console.log(`  service / pgbench: throughput ${f(service.rate / pg.rate, 2)}, p50 ${f(service.p50 / pg.p50, 1)}x`);
+}
+console.log();
+console.log('open loop, both paths together (latency from when each request was due)');
+header();
+const open = read('open'), untraced = read('open-untraced'), pgOpen = read('pgbench-open');
+for (const kind of ['writes', 'reads']) {
+  line(`service ${kind}`, 'open', open[kind]);
+  line(`  the same, tracing off`, 'open-untraced', untraced[kind]);
+  line(`pgbench ${kind} (same SQL)`, 'pgbench-open', pgOpen[kind]);
+  console.log(`  service / pgbench: p50 ${f(open[kind].p50 / pgOpen[kind].p50, 1)}x, p99 ${f(open[kind].p99 / pgOpen[kind].p99, 1)}x` +
+    ` (tracing off: p50 ${f(untraced[kind].p50 / pgOpen[kind].p50, 1)}x, p99 ${f(untraced[kind].p99 / pgOpen[kind].p99, 1)}x)`);
+}
+console.log('  (CPU columns of the open loop are for both paths together)');
+const failed = open.writes.failed + open.reads.failed + untraced.writes.failed + untraced.reads.failed;
+if (failed) {
+  console.error(`${failed} requests failed under the seed's load`);
+  process.exitCode = 1;
 }
 JS
+
+if [ -z "${BENCH_SHORT:-}" ] || [ -n "${BENCH_PROFILE:-}" ]; then
+  echo
+  echo "== where the service's CPU goes at the seed's load (node --cpu-prof, ${SECONDS_PER_RUN} s)"
+  seed_accounts
+  rm -rf "$WORK/profile"
+  start_service --cpu-prof --cpu-prof-dir="$WORK/profile"
+  warm_up
+  load open "$base" "$WORK/token" "$ACCOUNTS" "$SECONDS_PER_RUN" "$WRITE_RATE" "$READ_RATE" >/dev/null
+  stop_service
+  service_pid=
+  node "$BENCH/cpu-profile-summary.mjs" "$(ls "$WORK"/profile/*.cpuprofile | head -1)" 15
+fi

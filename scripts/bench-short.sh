@@ -2,12 +2,11 @@
 # Every benchmark file of scripts/bench.sh in short mode (BENCH_SHORT=1: tiny
 # sizes, 2 runs), so make test notices one that a change broke: each prints
 # its figures, and one that fails fails this script (after the others ran).
-# Needs the test services (scripts/services.sh start) for data ownership.
+# Needs the test services (scripts/services.sh start) for data ownership and
+# the golden path (PostgreSQL, Redis, Kafka).
 # Not here, as they need what make test builds later or take minutes:
 #   - frontend bundle and backend start-up figures (the production build);
-#   - scripts/bench-start.sh (two portal starts, minutes; BENCH_SHORT=1 too);
-#   - scripts/bench-golden-path.sh (npm install and the generated repository's
-#     own tests, about 45 s; BENCH_SHORT=1 too).
+#   - scripts/bench-start.sh (two portal starts, minutes; BENCH_SHORT=1 too).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$REPO_ROOT"
@@ -47,6 +46,19 @@ bench "dead letters" plugins/dlq-backend/bench/list.ts \
 bench "dead letters v2" plugins/dlq-backend/bench/v2.ts \
   "$(command -v redis-server >/dev/null || echo "Debian's redis-server is not installed")"
 bench "Kyverno reports" plugins/kyverno-backend/bench/reports.ts
+
+# The golden path's service against pgbench (a shell script: it renders,
+# installs and builds a service, about 40 s in short mode).
+echo; echo "== golden path (scripts/bench-golden-path.sh, short)"
+start=$SECONDS
+if [ -z "${LOCALPLUS_KAFKA_BROKERS:-}" ] || ! command -v pgbench >/dev/null; then
+  echo "skipped: needs the test services (scripts/services.sh start) and pgbench"
+  [ -z "${LOCALPLUS_REQUIRE_SERVICES:-}" ] || failed+=("golden path (services or pgbench missing)")
+elif bash scripts/bench-golden-path.sh; then
+  timings+=("$(printf '%-16s %4ss' "golden path" $((SECONDS - start)))")
+else
+  failed+=("golden path")
+fi
 
 echo
 printf '%s\n' "${timings[@]}"

@@ -134,6 +134,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     logger,
     metrics,
     openapi: loadOpenApi(),
+    logRequests: config.LOG_REQUESTS,
     auth: {
       issuer: config.AUTH_ISSUER,
       audience: config.AUTH_AUDIENCE,

@@ -50,6 +50,13 @@ const envSchema = z.object({
    */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  /**
+   * Which API requests get a "request completed" line: those that failed
+   * (4xx, 5xx) or were slower than the latency objective, or all. Metrics
+   * and traces count every request; a line per success would cost more
+   * CPU than the request itself at the seed's rates.
+   */
+  LOG_REQUESTS: z.enum(['failed-or-slow', 'all']).default('failed-or-slow'),
   SERVICE_NAME: z
     .string()
     .regex(/^[a-z][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes')

@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../support/databases';
 {%- if values.runsJobs %}
 import { deleteNamespace, testNamespace } from '../support/redis';
 {%- endif %}
+import { createLogger } from '../../src/app/infrastructure/logger';
 import { ALL_SCOPES, testIssuer } from '../support/auth';
 import { request, sampleValue, startTestApp, type TestApp } from '../support/test-app';
 
@@ -121,6 +122,41 @@ describe('HTTP surface', () => {
       expect((await request(service.managementUrl, 'GET', path)).status, path).toBe(200);
     }
     expect((await request(service.managementUrl, 'GET', '{% if values.ownsTables %}/v1/accounts{% else %}/v1/quotes/points{% endif %}')).status).toBe(404);
+  });
+
+  it('logs the requests worth reading (failed or slow) unless told to log all, never a token', async () => {
+    for (const mode of ['failed-or-slow', 'all'] as const) {
+      const lines: Record<string, any>[] = [];
+      const logger = createLogger(
+        { level: 'info', serviceName: 'svc-test' },
+        { write: (line: string) => void lines.push(JSON.parse(line)) },
+      );
+      const logged = await startTestApp(
+        {
+          LOG_REQUESTS: mode,
+{%- if values.ownsTables %}
+          DATABASE_URL: database.url,
+{%- endif %}
+        },
+        { logger{% if values.ownsTables or values.runsJobs %}, runBackground: false{% endif %}{% if values.runsJobs %}, redisNamespace: namespace{% endif %} },
+      );
+      try {
+{%- if values.ownsTables %}
+        const ok = await request(logged.baseUrl, 'POST', '/v1/accounts', { body: { currency: 'EUR', ownerId: 'member-1' } });
+        expect(ok.status).toBe(201);
+{%- else %}
+        const ok = await request(logged.baseUrl, 'POST', '/v1/quotes/points', { body: { amount: 1000, currency: 'EUR', tier: 'gold' } });
+        expect(ok.status).toBe(200);
+{%- endif %}
+        const refused = await request(logged.baseUrl, 'POST', '{% if values.ownsTables %}/v1/accounts{% else %}/v1/quotes/points{% endif %}', { body: {}, token: 'not-a-jwt' });
+        expect(refused.status).toBe(401);
+      } finally {
+        await logged.stop();
+      }
+      const completed = lines.filter(line => line.message === 'request completed').map(line => line.res.statusCode);
+      expect(completed).toEqual(mode === 'all' ? [{% if values.ownsTables %}201{% else %}200{% endif %}, 401] : [401]);
+      expect(JSON.stringify(lines)).not.toContain('not-a-jwt');
+    }
   });
 
   it('serves its OpenAPI description', async () => {

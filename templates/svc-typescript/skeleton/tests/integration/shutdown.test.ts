@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testIssuer } from '../support/auth';
 {%- if values.ownsTables %}
 import { createTestDatabase, type TestDatabase } from '../support/databases';
@@ -51,6 +51,12 @@ describe('shutdown', () => {
 {%- endif %}
   }, 120_000);
 
+  // A test that fails before its service exits must not leave it running.
+  const started: ChildProcess[] = [];
+  afterEach(() => {
+    for (const child of started.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
   afterAll(async () => {
 {%- if values.ownsTables %}
     await database?.drop();
@@ -85,6 +91,7 @@ describe('shutdown', () => {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    started.push(child);
     const lines: Record<string, unknown>[] = [];
     let signalledAt = 0;
     const exited = new Promise<{ code: number | null; afterMs: number }>(resolve =>
@@ -182,7 +189,6 @@ describe('shutdown', () => {
         expect(code).toBe(unclosed.length ? 1 : 0);
 {%- endif %}
       } finally {
-        service.child.kill('SIGKILL');
         for (const proxy of Object.values(proxies)) await proxy.stop().catch(() => {});
       }
     },

@@ -37,6 +37,7 @@ export interface AuthOptions {
 // is refused by jose whatever this says.
 const ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 const CLOCK_TOLERANCE_SECONDS = 30;
+const VERIFIED_TOKENS_KEPT = 10_000;
 /** Printable ASCII without spaces, 1 to 255 characters (the OwnerId of the OpenAPI document). */
 const SUBJECT = /^[\x21-\x7E]{1,255}$/;
 
@@ -70,12 +71,25 @@ export function createAuthenticator(options: AuthOptions) {
       ? `Bearer realm="${options.realm}", error="invalid_token", error_description="${error.message.replace(/"/g, "'")}"`
       : `Bearer realm="${options.realm}"`;
 
+  // Tokens already verified, until they expire (60 s at most, so a key the
+  // provider withdraws stops being trusted soon): a caller sends the same
+  // token with every request, and checking its signature each time costs
+  // more CPU than the rest of a request. Keyed by the whole token,
+  // signature included; bounded, oldest out first.
+  const verified = new Map<string, { principal: Principal; until: number }>();
+
   async function verify(header: string | undefined): Promise<Principal> {
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header ?? '');
     if (!match) throw new Unauthenticated('unauthenticated', 'A bearer token is required');
+    const token = match[1]!;
+    const now = Date.now();
+    const cached = verified.get(token);
+    if (cached && cached.until > now) return cached.principal;
+    if (cached) verified.delete(token);
+
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(match[1]!, keys, {
+      ({ payload } = await jwtVerify(token, keys, {
         issuer: options.issuer,
         audience: options.audience,
         algorithms: ALGORITHMS,
@@ -89,7 +103,10 @@ export function createAuthenticator(options: AuthOptions) {
     if (!SUBJECT.test(payload.sub!)) {
       throw new Unauthenticated('invalid-token', "The token's subject is not an id this service accepts");
     }
-    return { subject: payload.sub!, scopes: scopesOf(payload) };
+    const principal = { subject: payload.sub!, scopes: scopesOf(payload) };
+    if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
+    verified.set(token, { principal, until: Math.min(payload.exp! * 1000, now + 60_000) });
+    return principal;
   }
 
   return async function authenticate(request: FastifyRequest, reply: FastifyReply) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { SERVICE } from '../config';
 import type { Metrics } from '../infrastructure/metrics';
 {%- if values.ownsTables %}
 import type { AccountStore } from '../infrastructure/postgres/account-store';
@@ -25,6 +26,8 @@ export interface ServerDependencies {
   openapi: OpenApiDocument;
   /** How bearer tokens are verified (issuer, audience, keys). */
   auth: AuthOptions;
+  /** Which API requests are logged (LOG_REQUESTS). */
+  logRequests: 'failed-or-slow' | 'all';
   /** Dependencies /readyz checks. */
   readiness: ReadinessCheck[];
 {%- if values.ownsTables %}
@@ -47,18 +50,35 @@ export interface Server {
   startDraining(): void;
 }
 
-/** Logs "request completed" lines only (one per request). */
+/**
+ * One "request completed" line per request worth reading (LOG_REQUESTS):
+ * failed, or slower than the latency objective; never "incoming request".
+ */
 class RequestLogController extends LogController {
+  constructor(private readonly all: boolean) {
+    super();
+  }
+
   override incomingRequest(): void {}
+
+  override requestCompleted(...args: Parameters<LogController['requestCompleted']>): void {
+    const [error, , reply] = args;
+    const ordinary = !error && reply.statusCode < 400 && reply.elapsedTime < SERVICE.latencyObjectiveSeconds * 1000;
+    if (ordinary && !this.all) return;
+    super.requestCompleted(...args);
+  }
 }
 
 /** What both listeners share: request ids, problem details for every error. */
-function createFastify(logger: Logger, options: { logRequests: boolean }): FastifyInstance {
+function createFastify(logger: Logger, options: { logRequests: 'failed-or-slow' | 'all' | 'none' }): FastifyInstance {
   // Typed as Fastify's logger interface, so routes take a plain FastifyInstance.
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
     loggerInstance,
-    logController: options.logRequests ? new RequestLogController() : new LogController({ disableRequestLogging: true }),
+    logController:
+      options.logRequests === 'none'
+        ? new LogController({ disableRequestLogging: true })
+        : new RequestLogController(options.logRequests === 'all'),
     // Honour the gateway's request id so one id follows a request across hops.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -80,8 +100,8 @@ function createFastify(logger: Logger, options: { logRequests: boolean }): Fasti
 }
 
 export async function buildServer(deps: ServerDependencies): Promise<Server> {
-  const app = createFastify(deps.logger, { logRequests: true });
-  const management = createFastify(deps.logger, { logRequests: false });
+  const app = createFastify(deps.logger, { logRequests: deps.logRequests });
+  const management = createFastify(deps.logger, { logRequests: 'none' });
   let draining = false;
 
   app.addHook('onRequest', async request => {

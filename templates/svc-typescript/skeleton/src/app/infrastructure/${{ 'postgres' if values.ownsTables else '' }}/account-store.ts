@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   decideTransaction,
   type Rejection,
@@ -7,7 +8,7 @@ import {
 import { decideReplay } from '../../domain/accounts/idempotency';
 {%- if values.publishesEvents %}
 import { accountOpened, transactionPosted } from '../../domain/events/account-events';
-import { appendToOutbox } from '../outbox/outbox-writer';
+import { appendToOutbox, outboxValues } from '../outbox/outbox-writer';
 {%- endif %}
 import { withTransaction, type Pool, type PoolClient } from './pool';
 import { SCHEMA } from './sql';
@@ -70,24 +71,20 @@ interface AccountRow {
   updated_at: Date;
 }
 
-interface TransactionRow {
-  id: string;
-  account_id: string;
-  type: TransactionType;
-  amount_minor: number;
-  currency: string;
-  reference: string;
-  balance_after_minor: number;
-  created_at: Date;
-}
-
 /**
  * Accounts in PostgreSQL. Every balance change runs in one transaction that
  * (1) claims the Idempotency-Key, (2) locks the account row with
  * SELECT ... FOR UPDATE, (3) writes the new balance and the transaction row{% if values.publishesEvents %},
- * (4) adds the event to the outbox{% endif %}, and stores the response for replays. Concurrent
- * requests on one account queue on the row lock, so none can overdraw it;
- * a retried request waits for the first to finish, then gets its response.
+ * adds the event to the outbox{% endif %} and stores the response for replays, in one
+ * statement. Concurrent requests on one account queue on the row lock, so
+ * none can overdraw it; a retried request waits for the first to finish,
+ * then gets its response.
+ *
+ * Five round trips to PostgreSQL (BEGIN, claim, lock, write, COMMIT): each
+ * one costs the service more CPU than the database's own work, so the
+ * changes decided in (3) go together. The transaction's id is made here and
+ * its time is the transaction's now(), read with the lock: the response is
+ * complete before the write is sent.
  */
 export class AccountStore {
   constructor(private readonly pool: Pool) {}
@@ -143,13 +140,7 @@ export class AccountStore {
       );
       if (claimed.rowCount === 0) return this.previousResponse(client, input);
 
-      const outcome = await this.applyTransaction(client, input);
-      const response = toResponse(outcome);
-      await client.query(
-        `UPDATE ${SCHEMA}.idempotency_keys SET response_status = $2, response_body = $3 WHERE key = $1`,
-        [input.idempotencyKey, response.status, JSON.stringify(response.body)],
-      );
-      return { kind: 'fresh', outcome, response };
+      return this.applyTransaction(client, input, toResponse);
     });
   }
 
@@ -163,43 +154,81 @@ export class AccountStore {
     return result.rowCount ?? 0;
   }
 
-  private async applyTransaction(client: PoolClient, input: PostTransactionInput): Promise<PostOutcome> {
+  private async applyTransaction(
+    client: PoolClient,
+    input: PostTransactionInput,
+    toResponse: (outcome: PostOutcome) => StoredResponse,
+  ): Promise<PostResult> {
     // The row lock serialises every balance change on this account until COMMIT.
-    const { rows } = await client.query<AccountRow>(
-      `SELECT id, owner_id, currency, balance_minor, created_at, updated_at
+    const { rows } = await client.query<AccountRow & { now: Date }>(
+      `SELECT id, owner_id, currency, balance_minor, created_at, updated_at, now() AS now
          FROM ${SCHEMA}.accounts WHERE id = $1 FOR UPDATE`,
       [input.accountId],
     );
     const row = rows[0];
-    if (!row) return { kind: 'account-not-found' };
-
+    if (!row) return this.refuse(client, input, toResponse, { kind: 'account-not-found' });
     const decision = decideTransaction({ balance: row.balance_minor, currency: row.currency }, input.request);
-    if (!decision.ok) return { kind: 'rejected', reason: decision.reason };
+    if (!decision.ok) return this.refuse(client, input, toResponse, { kind: 'rejected', reason: decision.reason });
 
-    await client.query(`UPDATE ${SCHEMA}.accounts SET balance_minor = $2, updated_at = now() WHERE id = $1`, [
-      row.id,
-      decision.balanceAfter,
-    ]);
-    const inserted = await client.query<TransactionRow>(
-      `INSERT INTO ${SCHEMA}.account_transactions
-         (account_id, type, amount_minor, currency, reference, balance_after_minor, idempotency_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       RETURNING id, account_id, type, amount_minor, currency, reference, balance_after_minor, created_at`,
+    const transaction: Transaction = {
+      id: randomUUID(),
+      accountId: row.id,
+      type: input.request.type,
+      amount: input.request.amount,
+      currency: input.request.currency,
+      reference: input.request.reference,
+      balanceAfter: decision.balanceAfter,
+      // The column's default, now(), is the transaction's start time: this one.
+      createdAt: row.now.toISOString(),
+    };
+    const outcome: PostOutcome = { kind: 'posted', transaction };
+    const response = toResponse(outcome);
+    await client.query(
+      `WITH balance AS (
+         UPDATE ${SCHEMA}.accounts SET balance_minor = $2, updated_at = now() WHERE id = $1
+       ), posted AS (
+         INSERT INTO ${SCHEMA}.account_transactions
+           (id, account_id, type, amount_minor, currency, reference, balance_after_minor, idempotency_key)
+         VALUES ($3, $1, $4, $5, $6, $7, $2, $8)
+{%- if values.publishesEvents %}
+       ), event AS (
+         INSERT INTO ${SCHEMA}.outbox (aggregate_type, aggregate_id, event_type, payload, traceparent)
+         VALUES ($11, $12, $13, $14, $15)
+{%- endif %}
+       )
+       UPDATE ${SCHEMA}.idempotency_keys SET response_status = $9, response_body = $10 WHERE key = $8`,
       [
         row.id,
-        input.request.type,
-        input.request.amount,
-        input.request.currency,
-        input.request.reference,
         decision.balanceAfter,
+        transaction.id,
+        transaction.type,
+        transaction.amount,
+        transaction.currency,
+        transaction.reference,
         input.idempotencyKey,
+        response.status,
+        JSON.stringify(response.body),
+{%- if values.publishesEvents %}
+        ...outboxValues(transactionPosted(transaction)),
+{%- endif %}
       ],
     );
-    const transaction = toTransaction(inserted.rows[0]!);
-{%- if values.publishesEvents %}
-    await appendToOutbox(client, transactionPosted(transaction));
-{%- endif %}
-    return { kind: 'posted', transaction };
+    return { kind: 'fresh', outcome, response };
+  }
+
+  /** A refusal is an answer too: stored with the key, so a retry gets it again. */
+  private async refuse(
+    client: PoolClient,
+    input: PostTransactionInput,
+    toResponse: (outcome: PostOutcome) => StoredResponse,
+    outcome: PostOutcome,
+  ): Promise<PostResult> {
+    const response = toResponse(outcome);
+    await client.query(
+      `UPDATE ${SCHEMA}.idempotency_keys SET response_status = $2, response_body = $3 WHERE key = $1`,
+      [input.idempotencyKey, response.status, JSON.stringify(response.body)],
+    );
+    return { kind: 'fresh', outcome, response };
   }
 
   private async previousResponse(client: PoolClient, input: PostTransactionInput): Promise<PostResult> {
@@ -234,18 +263,5 @@ function toAccount(row: AccountRow): Account {
     balance: row.balance_minor,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
-  };
-}
-
-function toTransaction(row: TransactionRow): Transaction {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    type: row.type,
-    amount: row.amount_minor,
-    currency: row.currency,
-    reference: row.reference,
-    balanceAfter: row.balance_after_minor,
-    createdAt: row.created_at.toISOString(),
   };
 }
