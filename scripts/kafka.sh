@@ -213,6 +213,12 @@ stop() {
     sleep 0.1
   done
   kill -9 "$pid" 2>/dev/null || true
+  # Gone for good before returning: a caller that starts it again on the
+  # same ports must not find them still held.
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
   rm -f "$dir/kafka.pid"
 }
 
