@@ -38,7 +38,9 @@ fi
 cd "$dir"
 # LOCALPLUS_BACKEND_PROFILE=embedded runs it on the embedded defaults alone
 # (SQLite, guest): the benchmark uses it, needing no other service.
+# As in the image, metrics on OTEL_METRICS_PORT when it is set.
+metrics=(--require "$REPO_ROOT/packages/backend/src/instrumentation.js")
 if [ "${LOCALPLUS_BACKEND_PROFILE:-production}" = embedded ]; then
-  exec node packages/backend --config app-config.yaml "$@"
+  exec node "${metrics[@]}" packages/backend --config app-config.yaml "$@"
 fi
-exec node packages/backend --config app-config.yaml --config app-config.production.yaml "$@"
+exec node "${metrics[@]}" packages/backend --config app-config.yaml --config app-config.production.yaml "$@"

@@ -54,6 +54,8 @@ export const backendEnv: Record<string, string> = {
   TECHDOCS_S3_REGION: 'eu-west-1',
   // The test services' Redis, database 3: the dead-letter journey seeds it.
   DEAD_LETTERS_REDIS_URL: deadLettersRedisUrl,
+  // The shared cache (backend.cache) on the same Redis, database 4.
+  CACHE_REDIS_URL: deadLettersRedisUrl.replace(/\/3$/, '/4'),
 };
 
 export const backendCommand = [
