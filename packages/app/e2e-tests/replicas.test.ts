@@ -180,21 +180,24 @@ test.describe('two replicas of the backend', () => {
     }
     token = await guestToken(replicas[0]);
     // Both have the catalog that the journeys below ask about.
-    for (const replica of replicas) {
-      await expect
-        .poll(
-          async () =>
-            (
-              await call(
-                replica,
-                token,
-                '/api/catalog/entities/by-name/component/default/svc-ledger',
-              )
-            ).status,
-          { timeout: 120_000, intervals: [1000] },
-        )
-        .toBe(200);
-    }
+    const accessToken = token;
+    await Promise.all(
+      replicas.map(replica =>
+        expect
+          .poll(
+            async () =>
+              (
+                await call(
+                  replica,
+                  accessToken,
+                  '/api/catalog/entities/by-name/component/default/svc-ledger',
+                )
+              ).status,
+            { timeout: 120_000, intervals: [1000] },
+          )
+          .toBe(200),
+      ),
+    );
   });
 
   test.afterAll(async () => {
