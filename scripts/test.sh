@@ -44,6 +44,8 @@ step "unit + integration tests" env CI=true yarn test
 # Every benchmark at tiny sizes: one a change broke fails here.
 step "benchmarks (short)" bash scripts/bench-short.sh
 step "production build" yarn build:all
+# Needs the production build: the catalog at scale, stock beside ours.
+step "benchmark: catalog scale (short)" env BENCH_SHORT=1 bash scripts/bench-catalog-scale.sh
 # The database the e2e backend reads tables from (data-ownership provider).
 step "e2e data-ownership database" bash scripts/e2e-data-ownership-db.sh
 step "end-to-end (Playwright)" env CI=true yarn test:e2e
