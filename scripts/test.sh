@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: every test of the portal, on a fresh machine.
 #   type-check · lint · unit and integration tests (real PostgreSQL, Redis,
-#   Prometheus) · every benchmark in short mode · production build ·
+#   Prometheus) · every benchmark in short mode · production build · the
+#   catalog scale benchmark in short mode (it needs that build) ·
 #   end-to-end tests in Debian's Chromium against the built backend on
 #   PostgreSQL · the first-run journey against make start's development
 #   portal and its dev services.
