@@ -90,6 +90,11 @@ for (;;) {
   await new Promise(resolve => setTimeout(resolve, 1000));
 }
 const ingestionSeconds = (stableSince - Number(startedArg)) / 1000;
+// Optionally, a pause before measuring (BENCH_SETTLE_SECONDS): the catalog
+// may still be stitching entities after it serves them all.
+await new Promise(resolve =>
+  setTimeout(resolve, Number(process.env.BENCH_SETTLE_SECONDS ?? 0) * 1000),
+);
 
 // 2. The entity list as the catalog page asks for it: the first page of
 //    services, then cursor pages.
