@@ -62,6 +62,36 @@ function backendPid() {
     });
 }
 
+/** CPU seconds (user + system) of a process and the children it reaped. */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (
+      [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) / 100
+    );
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of every PostgreSQL process on this machine (the postmaster counts its exited backends). */
+function postgresCpuSeconds() {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') {
+        total += cpuSeconds(entry);
+      }
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+const postgresAtStart = postgresCpuSeconds();
+
 // 1. Ingestion: every entity served, and the relations of the last kind
 //    processed (services) in place, the count unchanged for 5 s.
 let count = 0;
@@ -90,6 +120,12 @@ for (;;) {
   await new Promise(resolve => setTimeout(resolve, 1000));
 }
 const ingestionSeconds = (stableSince - Number(startedArg)) / 1000;
+// The CPU the ingestion took (including the 5 s of stability), in the
+// backend and in PostgreSQL: where the time went.
+const ingestionCpu = {
+  backend: cpuSeconds(backendPid()),
+  postgres: postgresCpuSeconds() - postgresAtStart,
+};
 // Optionally, a pause before measuring (BENCH_SETTLE_SECONDS): the catalog
 // may still be stitching entities after it serves them all.
 await new Promise(resolve =>
@@ -135,6 +171,7 @@ console.log(
   JSON.stringify({
     entities: count,
     ingestionSeconds,
+    ingestionCpu,
     list: { p50: pct(list, 0.5), p95: pct(list, 0.95), n: list.length },
     page: { p50: pct(page, 0.5), p95: pct(page, 0.95), n: page.length },
     rssMb,

@@ -137,12 +137,66 @@ function measure(started: Started, port: number, bearer: string) {
   );
 }
 
-function stop(started: Started) {
+/**
+ * BENCH_CPU_PROFILE=1: each backend runs with --cpu-prof, and the run ends
+ * with where each spent its CPU (scripts/bench/cpu-profile-summary.mjs).
+ */
+const profiling = Boolean(process.env.BENCH_CPU_PROFILE);
+/** BENCH_ONLY=stock|portal: one of the two (when looking into one). */
+const only = process.env.BENCH_ONLY;
+function profileEnv(name: string): Record<string, string> {
+  if (!profiling) return {};
+  const dir = path.join(work, `profile-${name}`);
+  return {
+    NODE_OPTIONS: `${
+      process.env.NODE_OPTIONS ?? ''
+    } --cpu-prof --cpu-prof-dir=${dir}`.trim(),
+  };
+}
+
+async function stop(started: Started) {
+  const group = -started.child.pid!;
+  // A profiled backend writes its profile when it exits: let it shut down.
+  if (profiling) {
+    try {
+      // The backend alone (the portal's log tee must keep its pipe open
+      // while the backend shuts down).
+      process.kill(started.child.pid!, 'SIGTERM');
+      for (
+        let i = 0;
+        i < 300 &&
+        started.child.exitCode === null &&
+        started.child.signalCode === null;
+        i++
+      ) {
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+    } catch {
+      // gone
+    }
+  }
   try {
-    process.kill(-started.child.pid!, 'SIGKILL');
+    process.kill(group, 'SIGKILL');
   } catch {
     // gone
   }
+}
+
+/** The largest profile a backend wrote (its process group also ran short-lived node commands). */
+function profileSummary(name: string): string {
+  const dir = path.join(work, `profile-${name}`);
+  const files = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .map(f => path.join(dir, f))
+        .sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)
+    : [];
+  if (files.length === 0) return `${name}: no CPU profile written`;
+  return execFileSync(
+    process.execPath,
+    [path.join(repoRoot, 'scripts/bench/cpu-profile-summary.mjs'), files[0]],
+    { encoding: 'utf8' },
+  );
 }
 
 function dropDatabases(prefix: string) {
@@ -197,6 +251,13 @@ async function main() {
   const rows: [string, any][] = [];
 
   // 1. Stock backend.
+  if (only !== 'portal') await runStock(rows);
+  // 2. The portal's production build and configuration.
+  if (only !== 'stock') await runPortal(rows);
+  printTable(rows);
+}
+
+async function runStock(rows: [string, any][]) {
   const stockPrefix = `scale_stock_${run}_`;
   const stockConfig = configFor(7041, stockPrefix);
   const stockStarted = Date.now();
@@ -211,22 +272,19 @@ async function main() {
       cwd: repoRoot,
       stdio: 'ignore',
       detached: true,
-      env: { ...process.env, NODE_ENV: 'production' },
+      env: { ...process.env, NODE_ENV: 'production', ...profileEnv('stock') },
     },
   );
-  const stock: Started = {
-    child: stockChild,
-    pid: () => stockChild.pid!,
-    startedAt: stockStarted,
-  };
+  const stock: Started = { child: stockChild, startedAt: stockStarted };
   try {
     rows.push(['stock Backstage backend', measure(stock, 7041, token)]);
   } finally {
-    stop(stock);
+    await stop(stock);
     dropDatabases(stockPrefix);
   }
+}
 
-  // 2. The portal's production build and configuration.
+async function runPortal(rows: [string, any][]) {
   const oursPrefix = `scale_ours_${run}_`;
   // (Its port comes from PORTAL_PORT, as in the end-to-end tests.)
   const oursConfig = configFor(
@@ -253,6 +311,7 @@ async function main() {
         CACHE_REDIS_URL: `${(
           process.env.LOCALPLUS_REDIS_URL ?? 'redis://127.0.0.1:56379'
         ).replace(/\/\d*$/, '')}/8`,
+        ...profileEnv('portal'),
       },
     },
   );
@@ -262,13 +321,19 @@ async function main() {
     const user = await guestToken(7042);
     rows.push([
       'the portal, as a signed-in user',
-      { ...measure(ours, 7042, user), ingestionSeconds: NaN },
+      {
+        ...measure(ours, 7042, user),
+        ingestionSeconds: NaN,
+        ingestionCpu: undefined,
+      },
     ]);
   } finally {
-    stop(ours);
+    await stop(ours);
     dropDatabases(oursPrefix);
   }
+}
 
+function printTable(rows: [string, any][]) {
   const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
   console.log(
     `catalog of ${generated.total} entities (${generated.component} services, ${generated.api} APIs, ` +
@@ -287,6 +352,8 @@ async function main() {
     'page p50',
     'page p95',
     'RSS MB',
+    'CPU s',
+    'PG CPU s',
   ]);
   for (const [name, r] of rows) {
     row([
@@ -297,9 +364,19 @@ async function main() {
       f(r.page.p50, 2),
       f(r.page.p95, 2),
       f(r.rssMb, 0),
+      f(r.ingestionCpu?.backend ?? NaN),
+      f(r.ingestionCpu?.postgres ?? NaN),
     ]);
   }
-  console.log('(latencies in ms, one request at a time)');
+  console.log(
+    '(latencies in ms, one request at a time; CPU s: CPU seconds the backend and PostgreSQL spent until ingestion was done)',
+  );
+  if (profiling) {
+    for (const name of ['stock', 'portal'].filter(n => !only || n === only)) {
+      console.log(`\nwhere the ${name} backend spent its CPU:`);
+      console.log(profileSummary(name));
+    }
+  }
 }
 
 main().catch(error => {

@@ -309,6 +309,28 @@ test.describe('two replicas of the backend', () => {
     expect(total).toBeLessThanOrEqual(Math.ceil(cycles) + 1);
   });
 
+  test('takes one policy-report snapshot per cycle, not one per replica', async () => {
+    // The Kyverno snapshot runs every minute here (app-config.e2e.yaml) and
+    // at once on start-up: both replicas registered it, each on its own
+    // start. Wait for a second cycle, then no two snapshots may share one.
+    const takenAt = async (replica: Replica) => {
+      const res = await call(replica, token, '/api/kyverno/snapshots?limit=50');
+      expect(res.status).toBe(200);
+      return (res.body.snapshots as { takenAt: string }[])
+        .map(s => Date.parse(s.takenAt))
+        .sort((x, y) => x - y);
+    };
+    await expect
+      .poll(async () => (await takenAt(replicas[1])).length, {
+        timeout: 90_000,
+        intervals: [2000],
+      })
+      .toBeGreaterThanOrEqual(2);
+    const times = await takenAt(replicas[0]);
+    const gaps = times.slice(1).map((t, i) => (t - times[i]) / 1000);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(50);
+  });
+
   test('keeps serving from one replica while the other stops mid-request', async () => {
     const [a, b] = replicas;
     const path = '/api/catalog/entities/by-name/component/default/svc-ledger';

@@ -215,6 +215,61 @@ describe('DataOwnershipRulesProcessor', () => {
     ).toBeUndefined();
   });
 
+  it('checks thousands of components against one read of the tables, not one request each', async () => {
+    const catalog = catalogServiceMock({ entities: catalogEntities });
+    const getEntities = jest.spyOn(catalog, 'getEntities');
+    const getEntitiesByRefs = jest.spyOn(catalog, 'getEntitiesByRefs');
+    const lookup = new CatalogLookup(catalog, mockServices.auth(), 60_000);
+    const wallets = await Promise.all(
+      Array.from({ length: 2000 }, (_, i) =>
+        run(
+          component(`svc-wallet-${i}`, 'product-team', [
+            'resource:default/ledger-transactions',
+            'resource:default/wallet-balances',
+          ]),
+          catalog,
+          undefined,
+          lookup,
+        ),
+      ),
+    );
+    // Every one of them got its finding...
+    for (const { findings } of wallets) {
+      expect(findings.map((f: any) => f.rule)).toEqual(['cross-service-table']);
+    }
+    // ...from one query of the resources (wallet-balances is not in the
+    // catalog: asked again at most every few seconds, not per component).
+    expect(getEntitiesByRefs).not.toHaveBeenCalled();
+    expect(
+      getEntities.mock.calls.filter(
+        ([request]) => (request?.filter as any)?.kind === 'Resource',
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('sees a table registered after the tables were read', async () => {
+    const entities = [component('svc-ledger', 'product-team')];
+    const catalog = catalogServiceMock({ entities });
+    const lookup = new CatalogLookup(catalog, mockServices.auth(), 60_000, 0);
+    const wallet = component('svc-wallet', 'product-team', [
+      'resource:default/ledger-transactions',
+    ]);
+    expect((await run(wallet, catalog, undefined, lookup)).findings).toEqual(
+      [],
+    );
+    const later = catalogServiceMock({ entities: [...entities, ledgerTx] });
+    jest
+      .spyOn(catalog, 'getEntities')
+      .mockImplementation((request, options) =>
+        later.getEntities(request, options),
+      );
+    expect(
+      (await run(wallet, catalog, undefined, lookup)).findings.map(
+        (f: any) => f.rule,
+      ),
+    ).toEqual(['cross-service-table']);
+  });
+
   it('owns a topic by its producer and relates producer and consumers both ways', async () => {
     const { entity, findings, relations } = await run(
       topicEntity(

@@ -364,8 +364,7 @@ export class DataOwnershipRulesProcessor implements CatalogProcessor {
       return ref?.startsWith('resource:') ? [ref] : [];
     });
     const findings: DataFinding[] = [];
-    for (const table of await this.lookup.entities(resources)) {
-      if (table.spec?.type !== DATABASE_TABLE_TYPE) continue;
+    for (const table of await this.lookup.tables(resources)) {
       const owners = owningServices(table);
       if (owners.length === 0 || owners.includes(self)) continue;
       const name =
