@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of the golden path (templates/svc-typescript): a generated
+# Benchmark of the golden path (templates/golden-path): a generated
 # service, built and run as in production, against the real PostgreSQL,
 # Redis and Kafka of scripts/services.sh, beside pgbench running the same
 # SQL on the same machine. Figures are printed side by side in one run:
@@ -60,7 +60,7 @@ if [ -z "${LOCALPLUS_PG_HOST:-}" ]; then
 fi
 # The generated service's tables live in its own schema (databaseSchema):
 # the seed and pgbench's SQL below name them unqualified.
-SCHEMA=$(node -p "require('./templates/svc-typescript/example-values.json').databaseSchema")
+SCHEMA=$(node -p "require('./templates/golden-path/example-values.json').databaseSchema")
 SERVICE_NAME=svc-bench
 export PGOPTIONS="-c client_min_messages=warning -c search_path=$SCHEMA,public"
 export PGHOST="$LOCALPLUS_PG_HOST" PGPORT="$LOCALPLUS_PG_PORT" \
@@ -75,9 +75,9 @@ repo="$WORK/$SERVICE_NAME"
 echo "== golden path: template, install, build$([ -n "${BENCH_SHORT:-}" ] || echo ', tests')"
 t0=$(now_ms)
 node -e "
-  const v = require('./templates/svc-typescript/example-values.json');
+  const v = require('./templates/golden-path/example-values.json');
   require('fs').writeFileSync('$WORK/values.json', JSON.stringify({ ...v, name: '$SERVICE_NAME' }));"
-node templates/svc-typescript/render.cjs "$repo" "$WORK/values.json" >/dev/null
+node templates/golden-path/render.cjs "$repo" "$WORK/values.json" >/dev/null
 t1=$(now_ms)
 (cd "$repo" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 t2=$(now_ms)
@@ -107,7 +107,7 @@ seed_accounts() {
 }
 seed_accounts
 # Its Kafka topic (the broker, like Aiven, creates none on first use).
-TOPIC=$(node -p "require('./templates/svc-typescript/example-values.json').eventTopic")
+TOPIC=$(node -p "require('./templates/golden-path/example-values.json').eventTopic")
 (cd "$repo" && node -e "
   const { Kafka, logLevel } = require('kafkajs');
   const admin = new Kafka({ brokers: ['$LOCALPLUS_KAFKA_BROKERS'], logLevel: logLevel.NOTHING }).admin();

@@ -3,7 +3,7 @@
  * the service's queues (`<service>-<queue>`, prefix `bull`) fail in a BullMQ
  * worker until their attempts run out, and the last failure is recorded in
  * `<service>:dead-letter` exactly as the generated service's JobSystem does
- * (templates/svc-typescript/skeleton/src/app/infrastructure/jobs/). The
+ * (templates/golden-path/typescript/src/app/infrastructure/jobs/). The
  * service is `svc-rewards-demo` (catalog/development/golden-path-demo.yaml),
  * whose Dead letters tab reads them; replaying one from the portal retries
  * the failed BullMQ job.

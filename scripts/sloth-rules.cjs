@@ -12,8 +12,9 @@
  *    relative to the file that holds the entity);
  *  - each catalog/<...>/slo/sloth.yaml, pointed to or not (a service whose
  *    SLOs the portal reads from the recording rules alone);
- *  - each template's skeleton slo/sloth.yaml, rendered with the template's
- *    example values by its render.cjs (skipped with --no-template).
+ *  - each template family's shared/slo/sloth.yaml (templates/golden-path:
+ *    one spec for every language), rendered with the family's example
+ *    values by its render.cjs (skipped with --no-template).
  *
  * Writes DIR/sloth-<service>.yml (default .tmp/sloth-rules): Sloth's groups
  * (its Kubernetes PrometheusRule's spec.groups for sloth.slok.dev/v1 specs)
@@ -114,12 +115,15 @@ function catalogSpecs() {
   return specs;
 }
 
-/** The templates whose skeleton has a slo/sloth.yaml. */
+/** Where a template family keeps the Sloth spec its services share. */
+const TEMPLATE_SPEC = 'shared/slo/sloth.yaml';
+
+/** The template families (templates/<name>/) with a shared Sloth spec. */
 function templates() {
   const root = path.join(ROOT, 'templates');
   return (fs.existsSync(root) ? fs.readdirSync(root) : [])
     .map(name => ({ name, dir: path.join(root, name) }))
-    .filter(t => fs.existsSync(path.join(t.dir, 'skeleton/slo/sloth.yaml')));
+    .filter(t => fs.existsSync(path.join(t.dir, TEMPLATE_SPEC)));
 }
 
 /** A template's slo/sloth.yaml, rendered with its example values. */
@@ -151,8 +155,8 @@ function inputsHash(version, inputs) {
   hash.update(`${version}\0${fs.readFileSync(__filename, 'utf8')}\0`);
   for (const input of inputs) {
     const files = input.template
-      ? ['skeleton/slo/sloth.yaml', 'example-values.json', 'render.cjs'].map(
-          f => path.join(input.template.dir, f),
+      ? [TEMPLATE_SPEC, 'example-values.json', 'render.cjs'].map(f =>
+          path.join(input.template.dir, f),
         )
       : [input.file];
     hash.update(`${input.shown}\0`);
@@ -222,7 +226,7 @@ async function main() {
         for (const template of templates()) {
           inputs.push({
             template,
-            shown: `templates/${template.name}/skeleton/slo/sloth.yaml (rendered with example-values.json)`,
+            shown: `templates/${template.name}/${TEMPLATE_SPEC} (rendered with example-values.json)`,
             entities: [],
           });
         }

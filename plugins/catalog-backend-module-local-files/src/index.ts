@@ -1,5 +1,6 @@
 /**
- * Catalog files on the backend's disk: `$text` placeholders, and (in
+ * Catalog files on the backend's disk: `$text`, `$yaml` and `$json`
+ * placeholders, and (in
  * development) registration of `file` locations.
  *
  * @packageDocumentation

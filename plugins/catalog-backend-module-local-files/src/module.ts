@@ -6,11 +6,16 @@ import {
   catalogLocationsExtensionPoint,
   catalogProcessingExtensionPoint,
 } from '@backstage/plugin-catalog-node';
-import { textPlaceholderResolver } from './textPlaceholderResolver';
+import {
+  jsonPlaceholderResolver,
+  textPlaceholderResolver,
+  yamlPlaceholderResolver,
+} from './placeholderResolvers';
 
 /**
  * Catalog files on the backend's own disk:
- * - `$text` placeholders that read files beside the catalog file;
+ * - `$text`, `$yaml` and `$json` placeholders that read files beside the
+ *   catalog file;
  * - when `localPlus.catalog.allowFileLocations` is true (development and
  *   tests only), `file` locations may be registered through the catalog API,
  *   so that repositories written by `publish:local` can be registered the
@@ -30,6 +35,8 @@ export const catalogModuleLocalFiles = createBackendModule({
       },
       async init({ catalog, locations, config, logger }) {
         catalog.addPlaceholderResolver('text', textPlaceholderResolver);
+        catalog.addPlaceholderResolver('yaml', yamlPlaceholderResolver);
+        catalog.addPlaceholderResolver('json', jsonPlaceholderResolver);
         if (
           config.getOptionalBoolean('localPlus.catalog.allowFileLocations') ??
           false

@@ -85,7 +85,7 @@ describeWithTools("Sloth's rules from the catalog's specs", () => {
     }
     // The golden path's spec, rendered with the example values.
     expect(
-      index.specs.find(s => s.spec.startsWith('templates/svc-typescript/')),
+      index.specs.find(s => s.spec.startsWith('templates/golden-path/')),
     ).toMatchObject({
       service: 'svc-example',
       slos: ['requests-availability', 'requests-latency'],

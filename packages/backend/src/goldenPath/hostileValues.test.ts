@@ -1,5 +1,5 @@
 /**
- * Every parameter of templates/svc-typescript fed the same hostile values,
+ * Every parameter of templates/golden-path/svc-typescript.yaml fed the same hostile values,
  * through the real Scaffolder API (POST /v2/tasks and /v2/dry-run), as a
  * user can without the form. Each value is either refused with a 400 whose
  * errors name the parameter, or rendered literally: read back from the
@@ -10,13 +10,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import {
   Harness,
   fullValues,
   repoRoot,
   startScaffolderHarness,
   templateDir,
+  readTemplate,
   waitFor,
 } from './__testUtils__/scaffolderHarness';
 
@@ -24,9 +25,7 @@ jest.setTimeout(300_000);
 
 /** Every parameter schema the template declares, in every step and branch. */
 function templateSchemas(): Array<[string, any]> {
-  const template = parse(
-    fs.readFileSync(path.join(templateDir, 'template.yaml'), 'utf8'),
-  );
+  const template = readTemplate();
   const schemas: Array<[string, any]> = [];
   const visit = (schema: any) => {
     if (!schema || typeof schema !== 'object') return;

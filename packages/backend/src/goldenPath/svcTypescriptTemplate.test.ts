@@ -170,7 +170,11 @@ describe('templates/svc-typescript through the scaffolder', () => {
     ['upper case in the name', { name: 'svc-Rewards' }, 'name'],
     ['a path in the name', { name: 'svc-a/../../etc' }, 'name'],
     ['an over-long name', { name: `svc-${'a'.repeat(40)}` }, 'name'],
-    ['a name ending with a dash (no Kubernetes namespace)', { name: 'svc-rewards-' }, 'name'],
+    [
+      'a name ending with a dash (no Kubernetes namespace)',
+      { name: 'svc-rewards-' },
+      'name',
+    ],
     [
       'a template expression in the description',
       { description: 'Points ${{ values.name }} for everyone' },

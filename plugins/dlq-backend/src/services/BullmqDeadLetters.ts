@@ -446,7 +446,7 @@ export class BullmqDeadLetters {
  * The id a replayed job is added under: the same for every replay of one
  * dead-lettering of a job (its time), new if the job dies again later. The
  * golden path's services use the same id for their own replays
- * (templates/svc-typescript/…/jobs/dead-letters.ts: replayJobId), so a
+ * (templates/golden-path/typescript/…/jobs/dead-letters.ts: replayJobId), so a
  * service's replay racing the portal's adds one job.
  */
 export function replayJobId(record: BullmqRecord): string {

@@ -5,7 +5,7 @@
 const complianceDocs = '/docs/default/component/docs/compliance';
 
 export const LINKS = {
-  /** The golden-path template (templates/svc-typescript). */
+  /** The golden-path template (templates/golden-path/svc-typescript.yaml). */
   createService: '/create/templates/default/svc-typescript',
   /** Every firing alert and who is on call (runbooks plugin). */
   onCall: '/on-call',

@@ -1,6 +1,6 @@
 /**
  * The real scaffolder and catalog, in-process, for the golden-path tests:
- * the catalog loads templates/svc-typescript/template.yaml, the Group,
+ * the catalog loads templates/golden-path/svc-typescript.yaml, the Group,
  * System and Domain it refers to (catalog-fixtures.yaml) and any extra
  * catalog files; the scaffolder runs it with the portal's own golden-path
  * actions, publishing to a temporary folder.
@@ -15,10 +15,39 @@ import scaffolderModuleGoldenPath from '@internal/plugin-scaffolder-backend-modu
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { parse } from 'yaml';
 
 export const repoRoot = path.resolve(__dirname, '../../../../..');
-export const templateDir = path.join(repoRoot, 'templates/svc-typescript');
+/** The golden path's templates and skeletons (shared/, typescript/). */
+export const templateDir = path.join(repoRoot, 'templates/golden-path');
+export const templateFile = path.join(templateDir, 'svc-typescript.yaml');
+/**
+ * A template as the catalog serves it: its YAML with the `$yaml`
+ * placeholders (the shared form) replaced by the files they name, read
+ * beside the template as the local-files module reads them.
+ */
+export function readTemplate(file: string = templateFile): any {
+  const resolve = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value && typeof value === 'object') {
+      const entries = Object.entries(value);
+      if (entries.length === 1 && entries[0][0] === '$yaml') {
+        return resolve(
+          parse(
+            fs.readFileSync(
+              path.resolve(path.dirname(file), String(entries[0][1])),
+              'utf8',
+            ),
+          ),
+        );
+      }
+      return Object.fromEntries(entries.map(([k, v]) => [k, resolve(v)]));
+    }
+    return value;
+  };
+  return resolve(parse(fs.readFileSync(file, 'utf8')));
+}
+
 /** Group product-team and platform-team, System local-plus, Domain loyalty. */
 export const catalogFixtures = path.join(__dirname, 'catalog-fixtures.yaml');
 
@@ -37,7 +66,7 @@ export type Harness = {
   publishDir: string;
   createTask(values: Record<string, unknown>): Promise<Response>;
   /**
-   * POST /v2/dry-run of templates/svc-typescript, as the template editor
+   * POST /v2/dry-run of templates/golden-path/svc-typescript.yaml, as the template editor
    * does. `withoutFiles`: send no skeleton (enough to test validation).
    */
   dryRun(
@@ -87,7 +116,7 @@ export async function startScaffolderHarness(options: {
             locations: [
               {
                 type: 'file',
-                target: path.join(templateDir, 'template.yaml'),
+                target: templateFile,
               },
               { type: 'file', target: catalogFixtures },
               ...(options.catalogFiles ?? []).map(target => ({
@@ -205,9 +234,7 @@ export async function startScaffolderHarness(options: {
             .readFileSync(path.join(templateDir, file))
             .toString('base64'),
         }));
-    const template = parseDocument(
-      fs.readFileSync(path.join(templateDir, 'template.yaml'), 'utf8'),
-    ).toJS();
+    const template = readTemplate();
     return fetch(`${baseUrl}/api/scaffolder/v2/dry-run`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-/* Renders templates/svc-typescript/skeleton with the scaffolder's own
- * fetch:template action (same templating engine, same file-skipping rules,
- * the golden-path module's template filters), for working on the skeleton
- * without the portal running.
+/* Renders a golden-path service as its template does: templates/golden-path/
+ * shared, then the skeleton of the values' `language` (typescript unless
+ * they say otherwise), with the scaffolder's own fetch:template action (same
+ * templating engine, same file-skipping rules, the golden-path module's
+ * template filters), for working on the skeletons without the portal running.
  *
- *   node templates/svc-typescript/render.cjs <output-dir> [values.json]
+ *   node templates/golden-path/render.cjs <output-dir> [values.json]
  *
- * Values default to templates/svc-typescript/example-values.json. */
+ * Values default to templates/golden-path/example-values.json. */
 const path = require('node:path');
 const fs = require('node:fs');
 const { ConfigReader } = require('@backstage/config');
@@ -26,7 +27,7 @@ async function main() {
   if (!outDir) throw new Error('usage: render.cjs <output-dir> [values.json]');
   const templateDir = __dirname;
   const values = {
-    // What template.yaml computes with the portal's todayUtc() global.
+    // What svc-<language>.yaml computes with the portal's todayUtc() global.
     generatedOn: new Date().toISOString().slice(0, 10),
     ...JSON.parse(
       fs.readFileSync(valuesFile ?? path.join(templateDir, 'example-values.json'), 'utf8'),
@@ -49,26 +50,30 @@ async function main() {
   const workspacePath = path.resolve(outDir);
   fs.mkdirSync(workspacePath, { recursive: true });
   // The slice of the action context fetch:template uses.
-  const ctx = {
+  const language = values.language ?? 'typescript';
+  if (!fs.existsSync(path.join(templateDir, language))) {
+    throw new Error(`no skeleton for language ${JSON.stringify(language)}`);
+  }
+  const ctx = input => ({
     workspacePath,
     logger,
     templateInfo: {
-      baseUrl: `file://${templateDir}/template.yaml`,
-      entityRef: 'template:default/svc-typescript',
+      baseUrl: `file://${templateDir}/svc-${language}.yaml`,
+      entityRef: `template:default/svc-${language}`,
     },
-    input: {
-      url: './skeleton',
-      values,
-      copyWithoutTemplating: ['.github/workflows/*'],
-    },
+    input,
     output: () => {},
     checkpoint: async ({ fn }) => fn(),
     createTemporaryDirectory: async () => fs.mkdtempSync(path.join(os.tmpdir(), 'render-')),
     getInitiatorCredentials: async () => ({ $$type: '@backstage/BackstageCredentials', principal: { type: 'none' } }),
     isDryRun: false,
     signal: new AbortController().signal,
-  };
-  await action.handler(ctx);
+  });
+  // The two fetch:template steps of svc-<language>.yaml.
+  await action.handler(ctx({ url: './shared', values }));
+  await action.handler(
+    ctx({ url: `./${language}`, values, copyWithoutTemplating: ['.github/workflows/*'] }),
+  );
   console.log(`rendered into ${workspacePath}`);
 }
 main().catch(e => { console.error(e); process.exit(1); });

@@ -1,5 +1,9 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import { textPlaceholderResolver } from './textPlaceholderResolver';
+import {
+  jsonPlaceholderResolver,
+  textPlaceholderResolver,
+  yamlPlaceholderResolver,
+} from './placeholderResolvers';
 
 describe('textPlaceholderResolver', () => {
   const dir = createMockDirectory({
@@ -7,6 +11,11 @@ describe('textPlaceholderResolver', () => {
       'catalog/apis.yaml': 'kind: API\n',
       'catalog/apis/ledger.proto': 'syntax = "proto3";\n',
       'secret.txt': 'not for the catalog',
+      'catalog/form/pages.yaml':
+        '# the shared form\n- title: The service\n  properties:\n    name: { type: string, maxLength: 35 }\n',
+      'catalog/form/two.yaml': 'a: 1\n---\nb: 2\n',
+      'catalog/form/broken.yaml': 'a: [1, 2\n',
+      'catalog/form/values.json': '{"language": "python"}',
     },
   });
   const base = () => dir.resolve('catalog/apis.yaml');
@@ -54,5 +63,37 @@ describe('textPlaceholderResolver', () => {
     expect(p.read).toHaveBeenCalledWith(
       'https://github.com/localplus/svc-ledger/blob/main/api.yaml',
     );
+  });
+
+  it('parses a YAML file beside the catalog file ($yaml)', async () => {
+    await expect(
+      yamlPlaceholderResolver(params('./form/pages.yaml')),
+    ).resolves.toEqual([
+      {
+        title: 'The service',
+        properties: { name: { type: 'string', maxLength: 35 } },
+      },
+    ]);
+  });
+
+  it('refuses a YAML file with more than one document, or broken', async () => {
+    await expect(
+      yamlPlaceholderResolver(params('./form/two.yaml')),
+    ).rejects.toThrow(/must hold exactly one YAML document, found 2/);
+    await expect(
+      yamlPlaceholderResolver(params('./form/broken.yaml')),
+    ).rejects.toThrow(/form\/broken\.yaml\) is not valid YAML/);
+    await expect(
+      yamlPlaceholderResolver(params('../secret.txt')),
+    ).rejects.toThrow(/may only read files inside/);
+  });
+
+  it('parses a JSON file beside the catalog file ($json)', async () => {
+    await expect(
+      jsonPlaceholderResolver(params('./form/values.json')),
+    ).resolves.toEqual({ language: 'python' });
+    await expect(
+      jsonPlaceholderResolver(params('./form/pages.yaml')),
+    ).rejects.toThrow(/is not valid JSON/);
   });
 });

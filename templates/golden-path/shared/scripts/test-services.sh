@@ -8,7 +8,7 @@
 # PostgreSQL and/or Redis is started from the machine's packages (installed
 # with apt-get on Debian/Ubuntu when missing) on free loopback ports, with its
 # data under .tmp/, and stopped and deleted when the command ends, whatever
-# its outcome. A clean clone only needs `npm install && npm test`.
+# its outcome. A clean clone only needs {% if values.language == 'python' %}`task test`{% else %}`npm install && npm test`{% endif %}.
 #
 # Kafka is not started here (a JVM is not on every machine): the relay's
 # tests against a real broker run when KAFKA_BROKERS names one (CI, the
@@ -71,8 +71,9 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-free_port() {
-  node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+free_port() {{% if values.language == 'python' %}
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'{% else %}
+  node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'{% endif %}
 }
 
 wait_until() {
@@ -140,11 +141,16 @@ fi
 if [ "$start_redis" = 1 ]; then
   port="$(free_port)"
   redis-server --port "$port" --bind 127.0.0.1 --dir "$RUN_DIR" --save '' --appendonly no \
-    --daemonize yes --pidfile "$RUN_DIR/redis.pid" --logfile "$RUN_DIR/redis.log"
+    --daemonize yes --pidfile "$RUN_DIR/redis.pid" --logfile "$RUN_DIR/redis.log"{% if values.language == 'python' %}
+  wait_until Redis python3 -c "
+import socket, sys
+s = socket.create_connection(('127.0.0.1', $port), timeout=1)
+s.sendall(b'PING\r\n')
+sys.exit(0 if s.recv(16).startswith(b'+PONG') else 1)"{% else %}
   wait_until Redis node -e "
     const s = require('net').connect($port, '127.0.0.1', () => s.write('PING\r\n'));
     s.on('data', d => process.exit(String(d).startsWith('+PONG') ? 0 : 1));
-    s.on('error', () => process.exit(1));"
+    s.on('error', () => process.exit(1));"{% endif %}
   export REDIS_URL="redis://127.0.0.1:$port"
   log "Redis on 127.0.0.1:$port"
 fi
