@@ -50,7 +50,9 @@ async function main() {
   const workspacePath = path.resolve(outDir);
   fs.mkdirSync(workspacePath, { recursive: true });
   // The slice of the action context fetch:template uses.
-  const language = values.language ?? 'typescript';
+  // As svc-typescript.yaml passes it.
+  values.language ??= 'typescript';
+  const { language } = values;
   if (!fs.existsSync(path.join(templateDir, language))) {
     throw new Error(`no skeleton for language ${JSON.stringify(language)}`);
   }
