@@ -1,12 +1,14 @@
 /**
  * What a developer gets from the golden path, checked the way they would use
- * it: the template is run through the real scaffolder, then in the generated
- * repository its dependencies are installed, it type-checks, its unit,
- * integration and contract tests pass (against real PostgreSQL and Redis
- * that the repository's own script starts, and the test services' Kafka
- * broker for its outbox relay), every kustomize overlay renders
- * and every rendered workload passes the platform's Kyverno rules, and its
- * TechDocs build strictly.
+ * it, for each language's template: the template is run through the real
+ * scaffolder, then in the generated repository its dependencies are
+ * installed (npm; a fresh virtualenv from PyPI), it type-checks or lints, its
+ * unit, integration and contract tests pass (against real PostgreSQL and
+ * Redis that the repository's own script starts, and the test services'
+ * Kafka broker for its outbox relay), its migrated tables are read by the
+ * data-ownership module, every kustomize overlay renders and every rendered
+ * workload passes the platform's Kyverno rules, and its TechDocs build
+ * strictly.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,10 +24,12 @@ import {
 } from '@internal/plugin-catalog-backend-module-data-ownership';
 import { checkWorkloads } from './__testUtils__/platformRules';
 import {
+  GoldenPathTemplate,
   Harness,
   fullValues,
   minimalValues,
   startScaffolderHarness,
+  templateDir,
 } from './__testUtils__/scaffolderHarness';
 
 const haveServices = Boolean(process.env.LOCALPLUS_PG_HOST);
@@ -79,20 +83,133 @@ async function renderOverlay(repo: string, overlay: string) {
     .filter(Boolean) as Array<{ kind: string; metadata: { name: string } }>;
 }
 
+/**
+ * What differs by language: how a developer installs, checks and tests a
+ * clone, and the migration Job's command. The rest (manifests, catalog
+ * entry, docs) comes from the shared skeleton and is checked alike.
+ */
+type Toolchain = {
+  /** From a clean clone: install, static checks, build; then the test suite's output. */
+  installCheckAndTest(
+    clone: string,
+    env: Record<string, string>,
+  ): Promise<string>;
+  /** The suite's own runner reports these. */
+  suitesRun: RegExp[];
+  migrate(clone: string, databaseUrl: string): Promise<unknown>;
+  /** The minimal variant, reusing the full clone's installed toolchain. */
+  checkAndTestMinimal(minimal: string, fullClone: string): Promise<string>;
+  minimalSuitesRun: RegExp[];
+};
+
+const toolchains: Record<GoldenPathTemplate, Toolchain> = {
+  'svc-typescript': {
+    async installCheckAndTest(clone, env) {
+      await sh(clone, 'npm', ['install', '--no-audit', '--no-fund']);
+      await sh(clone, 'npm', ['run', 'typecheck']);
+      await sh(clone, 'npm', ['run', 'lint']);
+      await sh(clone, 'npm', ['run', 'build']);
+      expect(fs.existsSync(path.join(clone, 'dist/main.js'))).toBe(true);
+      return sh(clone, 'npm', ['test'], env);
+    },
+    // The relay's Kafka tests ran (skipped when no broker is given).
+    suitesRun: [/integration/i, /contract/i, /kafka\.test\.ts/],
+    migrate: (clone, databaseUrl) =>
+      sh(clone, 'npm', ['run', 'migrate'], { DATABASE_URL: databaseUrl }),
+    async checkAndTestMinimal(minimal, fullClone) {
+      // Same toolchain as the full variant: reuse its installed modules.
+      fs.symlinkSync(
+        path.join(fullClone, 'node_modules'),
+        path.join(minimal, 'node_modules'),
+      );
+      await sh(minimal, 'npm', ['run', 'typecheck']);
+      return sh(minimal, 'npm', ['test']);
+    },
+    // Bearer tokens on the quotes route, shutdown: no data store needed.
+    minimalSuitesRun: [/auth\.test\.ts/],
+  },
+  'svc-python': {
+    async installCheckAndTest(clone, env) {
+      // `task install`, `task lint`, `task test`, spelled out (the Taskfile
+      // wraps these; `task` itself is not on this machine).
+      await sh(clone, 'python3.11', ['-m', 'venv', '.venv']);
+      await sh(clone, '.venv/bin/pip', [
+        'install',
+        '--disable-pip-version-check',
+        '-q',
+        '-e',
+        '.[dev]',
+      ]);
+      await sh(clone, '.venv/bin/ruff', ['check', '.']);
+      await sh(clone, '.venv/bin/ruff', ['format', '--check', '.']);
+      return sh(
+        clone,
+        'bash',
+        [
+          'scripts/test-services.sh',
+          '.venv/bin/pytest',
+          '-v',
+          '-p',
+          'no:cacheprovider',
+        ],
+        env,
+      );
+    },
+    suitesRun: [/tests\/integration\//, /tests\/contract\//, /test_kafka\.py/],
+    migrate: (clone, databaseUrl) =>
+      sh(clone, '.venv/bin/python', ['-m', 'app.cli.migrate'], {
+        DATABASE_URL: databaseUrl,
+      }),
+    async checkAndTestMinimal(minimal, fullClone) {
+      // Its own virtualenv (other dependencies), from the pip cache the
+      // full variant filled.
+      await sh(minimal, 'python3.11', ['-m', 'venv', '.venv']);
+      await sh(minimal, '.venv/bin/pip', [
+        'install',
+        '--disable-pip-version-check',
+        '-q',
+        '-e',
+        '.[dev]',
+      ]);
+      expect(fs.existsSync(fullClone)).toBe(true);
+      await sh(minimal, '.venv/bin/ruff', ['check', '.']);
+      return sh(minimal, 'bash', [
+        'scripts/test-services.sh',
+        '.venv/bin/pytest',
+        '-v',
+        '-p',
+        'no:cacheprovider',
+      ]);
+    },
+    minimalSuitesRun: [/tests\/integration\/test_auth\.py/],
+  },
+};
+
+/**
+ * The templates this suite generates from: every golden-path template
+ * (GOLDEN_PATH_TEMPLATES=svc-python picks some, when working on one).
+ */
+const TEMPLATES = (process.env.GOLDEN_PATH_TEMPLATES?.split(',') ??
+  fs
+    .readdirSync(templateDir)
+    .filter(f => f.endsWith('.yaml'))
+    .map(f => f.replace(/\.yaml$/, ''))) as GoldenPathTemplate[];
+
 jest.setTimeout(15 * 60_000);
 
-describeWithServices(
-  'a repository generated by templates/golden-path/svc-typescript.yaml',
-  () => {
+describeWithServices.each(TEMPLATES)(
+  'a repository generated by templates/golden-path/%s.yaml',
+  template => {
+    const toolchain = toolchains[template];
     let harness: Harness;
     let full: string;
     let minimal: string;
 
     beforeAll(async () => {
-      harness = await startScaffolderHarness({});
+      harness = await startScaffolderHarness({ template });
       for (const values of [
-        fullValues('svc-rewards'),
-        minimalValues('svc-quotes'),
+        fullValues('svc-rewards', template),
+        minimalValues('svc-quotes', template),
       ]) {
         const result = await harness.runTask(values);
         if (result.status !== 'completed') {
@@ -107,15 +224,10 @@ describeWithServices(
       await harness?.stop();
     });
 
-    it('installs, type-checks, lints, builds and passes its own tests from a clean clone', async () => {
+    it('installs, checks, builds and passes its own tests from a clean clone', async () => {
       // A clone, as a developer would start: only what git tracks.
       const clone = `${full}-clone`;
       await sh(harness.publishDir, 'git', ['clone', '--quiet', full, clone]);
-      await sh(clone, 'npm', ['install', '--no-audit', '--no-fund']);
-      await sh(clone, 'npm', ['run', 'typecheck']);
-      await sh(clone, 'npm', ['run', 'lint']);
-      await sh(clone, 'npm', ['run', 'build']);
-      expect(fs.existsSync(path.join(clone, 'dist/main.js'))).toBe(true);
       // No DATABASE_URL / REDIS_URL: the repository's script starts its own
       // PostgreSQL and Redis, as on a developer's machine. Kafka it does not
       // start: the outbox relay publishes to the test services' broker.
@@ -124,11 +236,8 @@ describeWithServices(
         REDIS_URL: '',
         KAFKA_BROKERS: process.env.LOCALPLUS_KAFKA_BROKERS ?? '',
       };
-      const output = await sh(clone, 'npm', ['test'], env);
-      expect(output).toMatch(/integration/i);
-      expect(output).toMatch(/contract/i);
-      // The relay's Kafka tests ran (skipped when no broker is given).
-      expect(output).toMatch(/kafka\.test\.ts/);
+      const output = await toolchain.installCheckAndTest(clone, env);
+      for (const suite of toolchain.suitesRun) expect(output).toMatch(suite);
       expect(output).not.toMatch(/\bskipped\b/i);
     });
 
@@ -152,9 +261,7 @@ describeWithServices(
         url.username = server.user;
         url.password = server.password ?? '';
         url.pathname = `/${database}`;
-        await sh(clone, 'npm', ['run', 'migrate'], {
-          DATABASE_URL: url.toString(),
-        });
+        await toolchain.migrate(clone, url.toString());
 
         const provider = new DataOwnershipEntityProvider({
           config: readDataOwnershipConfig(
@@ -316,16 +423,13 @@ describeWithServices(
           path.join(minimal, 'docs/runbooks/dead-letters-piling-up.md'),
         ),
       ).toBe(false);
-      // Same toolchain as the full variant: reuse its installed modules.
-      fs.symlinkSync(
-        path.join(`${full}-clone`, 'node_modules'),
-        path.join(minimal, 'node_modules'),
+      const output = await toolchain.checkAndTestMinimal(
+        minimal,
+        `${full}-clone`,
       );
-      await sh(minimal, 'npm', ['run', 'typecheck']);
-      // Its own tests (bearer tokens on the quotes route, shutdown) need no
-      // data store.
-      const output = await sh(minimal, 'npm', ['test']);
-      expect(output).toMatch(/auth\.test\.ts/);
+      for (const suite of toolchain.minimalSuitesRun) {
+        expect(output).toMatch(suite);
+      }
       expect(output).not.toMatch(/\bskipped\b/i);
     });
 

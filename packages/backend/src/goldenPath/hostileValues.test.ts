@@ -233,6 +233,8 @@ describe('templates/svc-typescript fed hostile values in every parameter', () =>
         'exposedThroughGateway',
         'sloAvailability',
         'sloLatencyP99Ms',
+        // The template's own language: a const, so every payload is refused.
+        'language',
       ].sort(),
     );
   });

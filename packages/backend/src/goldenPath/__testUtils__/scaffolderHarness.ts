@@ -18,9 +18,16 @@ import path from 'node:path';
 import { parse } from 'yaml';
 
 export const repoRoot = path.resolve(__dirname, '../../../../..');
-/** The golden path's templates and skeletons (shared/, typescript/). */
+/** The golden path's templates, their form and steps (form/) and skeletons. */
 export const templateDir = path.join(repoRoot, 'templates/golden-path');
-export const templateFile = path.join(templateDir, 'svc-typescript.yaml');
+/** The golden-path templates: one per language, the same form and steps. */
+export type GoldenPathTemplate = 'svc-typescript' | 'svc-python';
+export const templateFileOf = (template: GoldenPathTemplate) =>
+  path.join(templateDir, `${template}.yaml`);
+export const templateFile = templateFileOf('svc-typescript');
+/** The language a template's form fixes (a const its steps read). */
+export const languageOf = (template: GoldenPathTemplate) =>
+  template.replace(/^svc-/, '');
 /**
  * A template as the catalog serves it: its YAML with the `$yaml`
  * placeholders (the shared form) replaced by the files they name, read
@@ -66,7 +73,7 @@ export type Harness = {
   publishDir: string;
   createTask(values: Record<string, unknown>): Promise<Response>;
   /**
-   * POST /v2/dry-run of templates/golden-path/svc-typescript.yaml, as the template editor
+   * POST /v2/dry-run of the harness's template, as the template editor
    * does. `withoutFiles`: send no skeleton (enough to test validation).
    */
   dryRun(
@@ -83,11 +90,15 @@ export type Harness = {
 };
 
 export async function startScaffolderHarness(options: {
+  /** Which golden-path template the catalog holds and tasks run (svc-typescript). */
+  template?: GoldenPathTemplate;
   /** Extra catalog files (absolute paths). */
   catalogFiles?: string[];
   /** false: configured as in production (templates publish to GitHub). */
   localPublishEnabled?: boolean;
 }): Promise<Harness> {
+  const template = options.template ?? 'svc-typescript';
+  const templateRef = `template:default/${template}`;
   const publishDir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-path-'));
   const backend = await startTestBackend({
     features: [
@@ -116,7 +127,7 @@ export async function startScaffolderHarness(options: {
             locations: [
               {
                 type: 'file',
-                target: templateFile,
+                target: templateFileOf(template),
               },
               { type: 'file', target: catalogFixtures },
               ...(options.catalogFiles ?? []).map(target => ({
@@ -159,7 +170,7 @@ export async function startScaffolderHarness(options: {
   // The template, and the entities it refers to, must be in the catalog
   // before a task can use it.
   for (const ref of [
-    'template:default/svc-typescript',
+    templateRef,
     'group:default/product-team',
     'system:default/local-plus',
     'domain:default/loyalty',
@@ -181,10 +192,7 @@ export async function startScaffolderHarness(options: {
     fetch(`${baseUrl}/api/scaffolder/v2/tasks`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        templateRef: 'template:default/svc-typescript',
-        values,
-      }),
+      body: JSON.stringify({ templateRef, values }),
     });
 
   const waitForTask = async (id: string): Promise<TaskResult> => {
@@ -234,11 +242,15 @@ export async function startScaffolderHarness(options: {
             .readFileSync(path.join(templateDir, file))
             .toString('base64'),
         }));
-    const template = readTemplate();
+    const templateEntity = readTemplate(templateFileOf(template));
     return fetch(`${baseUrl}/api/scaffolder/v2/dry-run`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ template, values, directoryContents }),
+      body: JSON.stringify({
+        template: templateEntity,
+        values,
+        directoryContents,
+      }),
     });
   };
 
@@ -285,8 +297,12 @@ export async function waitFor<T>(
 }
 
 /** The form's values for a service with every option switched on. */
-export function fullValues(name: string): Record<string, unknown> {
+export function fullValues(
+  name: string,
+  template: GoldenPathTemplate = 'svc-typescript',
+): Record<string, unknown> {
   return {
+    language: languageOf(template),
     name,
     description: 'Rewards points granted for purchases at partner merchants',
     owner: 'group:default/product-team',
@@ -304,9 +320,12 @@ export function fullValues(name: string): Record<string, unknown> {
 }
 
 /** The same service with every option switched off. */
-export function minimalValues(name: string): Record<string, unknown> {
+export function minimalValues(
+  name: string,
+  template: GoldenPathTemplate = 'svc-typescript',
+): Record<string, unknown> {
   return {
-    ...fullValues(name),
+    ...fullValues(name, template),
     ownsTables: false,
     publishesEvents: undefined,
     eventTopic: undefined,
