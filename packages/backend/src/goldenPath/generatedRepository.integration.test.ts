@@ -109,7 +109,9 @@ const toolchains: Record<GoldenPathTemplate, Toolchain> = {
       await sh(clone, 'npm', ['run', 'typecheck']);
       await sh(clone, 'npm', ['run', 'lint']);
       await sh(clone, 'npm', ['run', 'build']);
-      expect(fs.existsSync(path.join(clone, 'dist/main.js'))).toBe(true);
+      if (!fs.existsSync(path.join(clone, 'dist/main.js'))) {
+        throw new Error('npm run build wrote no dist/main.js');
+      }
       return sh(clone, 'npm', ['test'], env);
     },
     // The relay's Kafka tests ran (skipped when no broker is given).
@@ -160,7 +162,7 @@ const toolchains: Record<GoldenPathTemplate, Toolchain> = {
       sh(clone, '.venv/bin/python', ['-m', 'app.cli.migrate'], {
         DATABASE_URL: databaseUrl,
       }),
-    async checkAndTestMinimal(minimal, fullClone) {
+    async checkAndTestMinimal(minimal) {
       // Its own virtualenv (other dependencies), from the pip cache the
       // full variant filled.
       await sh(minimal, 'python3.11', ['-m', 'venv', '.venv']);
@@ -171,7 +173,6 @@ const toolchains: Record<GoldenPathTemplate, Toolchain> = {
         '-e',
         '.[dev]',
       ]);
-      expect(fs.existsSync(fullClone)).toBe(true);
       await sh(minimal, '.venv/bin/ruff', ['check', '.']);
       return sh(minimal, 'bash', [
         'scripts/test-services.sh',
