@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Benchmark of the golden path (templates/golden-path): a generated
-# service, built and run as in production, against the real PostgreSQL,
-# Redis and Kafka of scripts/services.sh, beside pgbench running the same
-# SQL on the same machine. Figures are printed side by side in one run:
+# Benchmark of the golden path (templates/golden-path): the service each
+# language's template generates (every svc-<language>.yaml; BENCH_LANGUAGES),
+# built and run as in production, against the real PostgreSQL, Redis and
+# Kafka of scripts/services.sh, beside pgbench running the same SQL on the
+# same machine. Figures are printed side by side in one run:
 #
-#   1. render, npm install, build (and, in the full run, its own test suite);
+#   1. render, install (npm; a virtualenv from PyPI), build (and, in the
+#      full run, its own test suite);
 #   2. closed loop, one path at a time (writes: a credit with an
 #      Idempotency-Key; reads: a balance), BENCH_CONNECTIONS (8) at once:
 #      the service's maximum throughput and pgbench's for the same
@@ -16,8 +18,8 @@
 #   4. the CPU each component used in each run (service, PostgreSQL, load
 #      generator, rest of the machine): on 2 cores they share, this says
 #      which one saturates;
-#   5. (full run) where the service's CPU goes under the seed's load, from
-#      node --cpu-prof.
+#   5. (full run) where the TypeScript service's CPU goes under the seed's
+#      load, from node --cpu-prof.
 #
 # BENCH_SECONDS (15) sets each run's length. BENCH_SHORT=1 (make test) runs
 # everything at small sizes (2 s, 50 + 100 requests/s, 100 accounts, no
@@ -34,9 +36,13 @@ else
   READ_RATE="${BENCH_READ_RATE:-1500}" ACCOUNTS="${BENCH_ACCOUNTS:-1000}"
 fi
 CONNECTIONS="${BENCH_CONNECTIONS:-8}"
+# Every language with a golden-path template (templates/golden-path/svc-<language>.yaml).
+default_languages=$(cd templates/golden-path && ls svc-*.yaml | sed 's/^svc-//; s/\.yaml$//' | sort -r | tr '\n' ' ')
+read -r -a LANGUAGES <<<"${BENCH_LANGUAGES:-$default_languages}"
 PORT="${BENCH_SERVICE_PORT:-18480}"
 MANAGEMENT_PORT="${BENCH_MANAGEMENT_PORT:-18481}"
 ISSUER_PORT="${BENCH_ISSUER_PORT:-18482}"
+OTLP_PORT="${BENCH_OTLP_PORT:-18483}"
 WORK="$REPO_ROOT/.tmp/bench-golden-path"
 BENCH="$REPO_ROOT/scripts/bench"
 
@@ -70,45 +76,85 @@ postmaster=$(head -1 "$LOCALPLUS_SERVICES_DIR/postgres/data/postmaster.pid")
 now_ms() { date +%s%3N; }
 secs() { awk -v ms="$1" 'BEGIN { printf "%10.2f", ms / 1000 }'; }
 rm -rf "$WORK"; mkdir -p "$WORK"
-repo="$WORK/$SERVICE_NAME"
+repo_of() { echo "$WORK/$SERVICE_NAME-$1"; }
+db_of() { echo "bench_golden_path_$1"; }
 
-echo "== golden path: template, install, build$([ -n "${BENCH_SHORT:-}" ] || echo ', tests')"
-t0=$(now_ms)
-node -e "
-  const v = require('./templates/golden-path/example-values.json');
-  require('fs').writeFileSync('$WORK/values.json', JSON.stringify({ ...v, name: '$SERVICE_NAME' }));"
-node templates/golden-path/render.cjs "$repo" "$WORK/values.json" >/dev/null
-t1=$(now_ms)
-(cd "$repo" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
-t2=$(now_ms)
-(cd "$repo" && npm run build >/dev/null)
-t3=$(now_ms)
-printf '%-48s %10s\n' what seconds
-printf '%-48s %s\n' 'render the template (fetch:template)' "$(secs $((t1 - t0)))"
-printf '%-48s %s\n' 'npm install in the generated repository' "$(secs $((t2 - t1)))"
-printf '%-48s %s\n' 'npm run build' "$(secs $((t3 - t2)))"
-if [ -z "${BENCH_SHORT:-}" ]; then
-  (cd "$repo" && DATABASE_URL= REDIS_URL= KAFKA_BROKERS="$LOCALPLUS_KAFKA_BROKERS" npm test >"$WORK/tests.log" 2>&1) ||
-    { tail -40 "$WORK/tests.log"; echo "generated tests failed" >&2; exit 1; }
-  printf '%-48s %s\n' 'its test suite (npm test, own PG + Redis)' "$(secs $(($(now_ms) - t3)))"
-fi
-
-# The database, migrated by the service's own command, and the accounts.
-db="bench_golden_path"
-psql -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
-export DATABASE_URL="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$db"
-export REDIS_URL="${LOCALPLUS_REDIS_URL%/}/12"
-(cd "$repo" && npm run migrate >/dev/null)
-seed_accounts() {
-  psql -q -d "$db" -c "TRUNCATE accounts, account_transactions, idempotency_keys, outbox" -c "
+# What differs by language: install (and build), its own tests, migrate,
+# and the command that serves (as the Deployment runs it).
+install_service() { # <language> <repo>
+  case "$1" in
+    typescript)
+      (cd "$2" && npm install --no-audit --no-fund --loglevel=error >/dev/null && npm run build >/dev/null) ;;
+    python)
+      (cd "$2" && python3.11 -m venv .venv &&
+        .venv/bin/pip install --disable-pip-version-check -q -e '.[dev]' >/dev/null) ;;
+  esac
+}
+test_service() { # <language> <repo>: no DATABASE_URL / REDIS_URL, its own script starts them
+  case "$1" in
+    typescript) (cd "$2" && DATABASE_URL= REDIS_URL= KAFKA_BROKERS="$LOCALPLUS_KAFKA_BROKERS" npm test) ;;
+    python) (cd "$2" && DATABASE_URL= REDIS_URL= KAFKA_BROKERS="$LOCALPLUS_KAFKA_BROKERS" \
+      bash scripts/test-services.sh .venv/bin/pytest -q) ;;
+  esac
+}
+migrate_service() { # <language> <repo> <database>
+  local url="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$3"
+  case "$1" in
+    typescript) (cd "$2" && DATABASE_URL="$url" npm run migrate >/dev/null) ;;
+    python) (cd "$2" && DATABASE_URL="$url" .venv/bin/python -m app.cli.migrate >/dev/null) ;;
+  esac
+}
+serve_command() { # <language> [node options...]: what the Deployment runs
+  local language="$1"; shift
+  case "$language" in
+    typescript) echo node "$@" dist/main.js ;;
+    python) echo .venv/bin/python -m app.main ;;
+  esac
+}
+seed_accounts() { # <database>
+  psql -q -d "$1" -c "TRUNCATE accounts, account_transactions, idempotency_keys, outbox" -c "
     INSERT INTO accounts (id, owner_id, currency, balance_minor)
     SELECT ('00000000-0000-0000-0000-' || lpad(n::text, 12, '0'))::uuid, 'bench-member-' || n, 'EUR', 1000000000
       FROM generate_series(1, $ACCOUNTS) n;" -c "VACUUM ANALYZE"
 }
-seed_accounts
+new_database() { # <database>: empty, migrated by the first language's service, seeded
+  psql -q -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"
+}
+
+echo "== golden path: template, install, build$([ -n "${BENCH_SHORT:-}" ] || echo ', tests')"
+printf '%-48s %10s\n' what seconds
+for language in "${LANGUAGES[@]}"; do
+  repo=$(repo_of "$language")
+  t0=$(now_ms)
+  node -e "
+    const v = require('./templates/golden-path/example-values.json');
+    require('fs').writeFileSync('$WORK/values-$language.json',
+      JSON.stringify({ ...v, name: '$SERVICE_NAME', language: '$language' }));"
+  node templates/golden-path/render.cjs "$repo" "$WORK/values-$language.json" >/dev/null
+  t1=$(now_ms)
+  install_service "$language" "$repo"
+  t2=$(now_ms)
+  printf '%-48s %s\n' "$language: render the template (fetch:template)" "$(secs $((t1 - t0)))"
+  printf '%-48s %s\n' "$language: install$([ "$language" = typescript ] && echo ' and build')" "$(secs $((t2 - t1)))"
+  if [ -z "${BENCH_SHORT:-}" ]; then
+    test_service "$language" "$repo" >"$WORK/tests-$language.log" 2>&1 ||
+      { tail -40 "$WORK/tests-$language.log"; echo "$language: generated tests failed" >&2; exit 1; }
+    printf '%-48s %s\n' "$language: its test suite (own PG + Redis)" "$(secs $(($(now_ms) - t2)))"
+  fi
+  # Its own database, migrated by its own command, and the accounts.
+  new_database "$(db_of "$language")"
+  migrate_service "$language" "$repo" "$(db_of "$language")"
+  seed_accounts "$(db_of "$language")"
+done
+# pgbench runs the SQL of the TypeScript service's store, in a database of
+# its own migrated by that service (the tables are the same in every language).
+new_database "$(db_of pgbench)"
+migrate_service "${LANGUAGES[0]}" "$(repo_of "${LANGUAGES[0]}")" "$(db_of pgbench)"
+seed_accounts "$(db_of pgbench)"
+export REDIS_URL="${LOCALPLUS_REDIS_URL%/}/12"
 # Its Kafka topic (the broker, like Aiven, creates none on first use).
 TOPIC=$(node -p "require('./templates/golden-path/example-values.json').eventTopic")
-(cd "$repo" && node -e "
+(cd "$REPO_ROOT" && node -e "
   const { Kafka, logLevel } = require('kafkajs');
   const admin = new Kafka({ brokers: ['$LOCALPLUS_KAFKA_BROKERS'], logLevel: logLevel.NOTHING }).admin();
   admin.connect()
@@ -121,32 +167,41 @@ pids+=($!)
 for _ in $(seq 1 100); do [ -s "$WORK/token" ] && break; sleep 0.1; done
 [ -s "$WORK/token" ] || { cat "$WORK/issuer.log"; echo "issuer did not start" >&2; exit 1; }
 
+# Where traces go: an OTLP endpoint that accepts them, as the node's agent does.
+node "$BENCH/otlp-sink.mjs" "$OTLP_PORT" >"$WORK/otlp.log" 2>&1 &
+pids+=($!)
+
 # The service as in production: built, JSON logs at info (a line per failed
 # or slow request), 10 % of traces sampled, the default pool of 10
 # connections. tracing=off (OTEL_SDK_DISABLED) for the run that shows what
 # tracing costs.
 service_pid=
 tracing=on
-start_service() { # [node options...]
-  (cd "$repo" && PORT="$PORT" MANAGEMENT_PORT="$MANAGEMENT_PORT" LOG_LEVEL=info \
+start_service() { # <language> [node options...]
+  local language="$1"; shift
+  local command
+  read -r -a command <<<"$(serve_command "$language" "$@")"
+  (cd "$(repo_of "$language")" && PORT="$PORT" MANAGEMENT_PORT="$MANAGEMENT_PORT" LOG_LEVEL=info \
+    DATABASE_URL="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$(db_of "$language")" \
     SERVICE_NAME="$SERVICE_NAME" NODE_ENV=production \
     OTEL_SDK_DISABLED="$([ "$tracing" = off ] && echo true || echo false)" \
     OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1 \
+    OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$OTLP_PORT" \
     AUTH_ISSUER="http://127.0.0.1:$ISSUER_PORT/" AUTH_AUDIENCE="$SERVICE_NAME" \
     AUTH_JWKS_URL="http://127.0.0.1:$ISSUER_PORT/.well-known/jwks.json" \
     KAFKA_BROKERS="$LOCALPLUS_KAFKA_BROKERS" SHUTDOWN_DRAIN_MS=0 \
-    exec node "$@" dist/main.js >>"$WORK/service.log" 2>&1) &
+    exec "${command[@]}" >>"$WORK/service-$language.log" 2>&1) &
   service_pid=$!
   pids+=("$service_pid")
   for i in $(seq 1 300); do
     curl -fsS "http://127.0.0.1:$MANAGEMENT_PORT/readyz" >/dev/null 2>&1 && return 0
-    kill -0 "$service_pid" 2>/dev/null || { tail -20 "$WORK/service.log"; exit 1; }
-    [ "$i" = 300 ] && { echo "service not ready after 60 s" >&2; tail -5 "$WORK/service.log"; exit 1; }
+    kill -0 "$service_pid" 2>/dev/null || { tail -20 "$WORK/service-$language.log"; exit 1; }
+    [ "$i" = 300 ] && { echo "$language service not ready after 60 s" >&2; tail -5 "$WORK/service-$language.log"; exit 1; }
     sleep 0.2
   done
 }
 # Every run starts on a warm service, as in production: the JIT has compiled
-# the hot paths, the pool's connections and the token are there.
+# the hot paths (Node.js), the pool's connections and the token are there.
 warm_up() {
   load closed "$base" "$WORK/token" "$ACCOUNTS" 1 writes 4 >/dev/null
   load closed "$base" "$WORK/token" "$ACCOUNTS" 1 reads 4 >/dev/null
@@ -227,36 +282,42 @@ pgbench_open() { # both scripts at once, each at its rate
   echo "{\"writes\":$(cat "$WORK/pgw.json"),\"reads\":$(cat "$WORK/pgr.json")}"
 }
 
+db=$(db_of pgbench)
 echo
 echo "== closed loop, $CONNECTIONS connections, ${SECONDS_PER_RUN} s each, $ACCOUNTS accounts"
-start_service
-warm_up
-cpu_run closed-writes load closed "$base" "$WORK/token" "$ACCOUNTS" "$SECONDS_PER_RUN" writes "$CONNECTIONS"
-cpu_run closed-reads load closed "$base" "$WORK/token" "$ACCOUNTS" "$SECONDS_PER_RUN" reads "$CONNECTIONS"
-stop_service
+for language in "${LANGUAGES[@]}"; do
+  start_service "$language"
+  warm_up
+  cpu_run "closed-writes-$language" load closed "$base" "$WORK/token" "$ACCOUNTS" "$SECONDS_PER_RUN" writes "$CONNECTIONS"
+  cpu_run "closed-reads-$language" load closed "$base" "$WORK/token" "$ACCOUNTS" "$SECONDS_PER_RUN" reads "$CONNECTIONS"
+  stop_service
+done
 service_pid=
 cpu_run pgbench-closed-writes pgbench_closed writes write.sql
 cpu_run pgbench-closed-reads pgbench_closed reads read.sql
 
 echo "== open loop: $WRITE_RATE writes/s + $READ_RATE reads/s together (the seed's load in the full run), ${SECONDS_PER_RUN} s"
-seed_accounts
-start_service
-warm_up
-cpu_run open load open "$base" "$WORK/token" "$ACCOUNTS" "$SECONDS_PER_RUN" "$WRITE_RATE" "$READ_RATE"
-stop_service
-# The same, without tracing: what the instrumentation costs.
-seed_accounts
-tracing=off start_service
-warm_up
-cpu_run open-untraced load open "$base" "$WORK/token" "$ACCOUNTS" "$SECONDS_PER_RUN" "$WRITE_RATE" "$READ_RATE"
-stop_service
+for language in "${LANGUAGES[@]}"; do
+  seed_accounts "$(db_of "$language")"
+  start_service "$language"
+  warm_up
+  cpu_run "open-$language" load open "$base" "$WORK/token" "$ACCOUNTS" "$SECONDS_PER_RUN" "$WRITE_RATE" "$READ_RATE"
+  stop_service
+  # The same, without tracing: what the instrumentation costs.
+  seed_accounts "$(db_of "$language")"
+  tracing=off start_service "$language"
+  warm_up
+  cpu_run "open-untraced-$language" load open "$base" "$WORK/token" "$ACCOUNTS" "$SECONDS_PER_RUN" "$WRITE_RATE" "$READ_RATE"
+  stop_service
+done
 service_pid=
+seed_accounts "$db"
 cpu_run pgbench-open pgbench_open
 
 echo
-node - "$WORK" "$SECONDS_PER_RUN" <<'JS'
+node - "$WORK" "$SECONDS_PER_RUN" "${LANGUAGES[@]}" <<'JS'
 const fs = require('node:fs');
-const [work, seconds] = process.argv.slice(2);
+const [work, seconds, ...languages] = process.argv.slice(2);
 const read = name => JSON.parse(fs.readFileSync(`${work}/${name}.json`, 'utf8'));
 const cpu = name => read(`${name}.cpu`);
 const cores = (name, part) => (cpu(name)[part] / Number(seconds)).toFixed(2);
@@ -271,37 +332,43 @@ const line = (label, run, result) =>
 console.log('closed loop (maximum throughput); CPU in cores used on average');
 header();
 for (const kind of ['writes', 'reads']) {
-  const service = read(`closed-${kind}`)[kind];
   const pg = read(`pgbench-closed-${kind}`)[kind];
-  line(`service ${kind}`, `closed-${kind}`, service);
+  for (const language of languages) {
+    const service = read(`closed-${kind}-${language}`)[kind];
+    line(`${language} ${kind}`, `closed-${kind}-${language}`, service);
+    console.log(`  ${language} / pgbench: throughput ${f(service.rate / pg.rate, 2)}, p50 ${f(service.p50 / pg.p50, 1)}x`);
+  }
   line(`pgbench ${kind} (same SQL)`, `pgbench-closed-${kind}`, pg);
-  console.log(`  service / pgbench: throughput ${f(service.rate / pg.rate, 2)}, p50 ${f(service.p50 / pg.p50, 1)}x`);
 }
 console.log();
 console.log('open loop, both paths together (latency from when each request was due)');
 header();
-const open = read('open'), untraced = read('open-untraced'), pgOpen = read('pgbench-open');
+const pgOpen = read('pgbench-open');
+let failed = 0;
 for (const kind of ['writes', 'reads']) {
-  line(`service ${kind}`, 'open', open[kind]);
-  line(`  the same, tracing off`, 'open-untraced', untraced[kind]);
+  for (const language of languages) {
+    const open = read(`open-${language}`), untraced = read(`open-untraced-${language}`);
+    line(`${language} ${kind}`, `open-${language}`, open[kind]);
+    line(`  the same, tracing off`, `open-untraced-${language}`, untraced[kind]);
+    console.log(`  ${language} / pgbench: p50 ${f(open[kind].p50 / pgOpen[kind].p50, 1)}x, p99 ${f(open[kind].p99 / pgOpen[kind].p99, 1)}x` +
+      ` (tracing off: p50 ${f(untraced[kind].p50 / pgOpen[kind].p50, 1)}x, p99 ${f(untraced[kind].p99 / pgOpen[kind].p99, 1)}x)`);
+    failed += open[kind].failed + untraced[kind].failed;
+  }
   line(`pgbench ${kind} (same SQL)`, 'pgbench-open', pgOpen[kind]);
-  console.log(`  service / pgbench: p50 ${f(open[kind].p50 / pgOpen[kind].p50, 1)}x, p99 ${f(open[kind].p99 / pgOpen[kind].p99, 1)}x` +
-    ` (tracing off: p50 ${f(untraced[kind].p50 / pgOpen[kind].p50, 1)}x, p99 ${f(untraced[kind].p99 / pgOpen[kind].p99, 1)}x)`);
 }
 console.log('  (CPU columns of the open loop are for both paths together)');
-const failed = open.writes.failed + open.reads.failed + untraced.writes.failed + untraced.reads.failed;
 if (failed) {
   console.error(`${failed} requests failed under the seed's load`);
   process.exitCode = 1;
 }
 JS
 
-if [ -z "${BENCH_SHORT:-}" ] || [ -n "${BENCH_PROFILE:-}" ]; then
+if { [ -z "${BENCH_SHORT:-}" ] || [ -n "${BENCH_PROFILE:-}" ]; } && [[ " ${LANGUAGES[*]} " == *" typescript "* ]]; then
   echo
-  echo "== where the service's CPU goes at the seed's load (node --cpu-prof, ${SECONDS_PER_RUN} s)"
-  seed_accounts
+  echo "== where the TypeScript service's CPU goes at the seed's load (node --cpu-prof, ${SECONDS_PER_RUN} s)"
+  seed_accounts "$(db_of typescript)"
   rm -rf "$WORK/profile"
-  start_service --cpu-prof --cpu-prof-dir="$WORK/profile"
+  start_service typescript --cpu-prof --cpu-prof-dir="$WORK/profile"
   warm_up
   load open "$base" "$WORK/token" "$ACCOUNTS" "$SECONDS_PER_RUN" "$WRITE_RATE" "$READ_RATE" >/dev/null
   stop_service
