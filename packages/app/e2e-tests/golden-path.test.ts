@@ -1,6 +1,8 @@
 import { expect, Page, test } from '@playwright/test';
 import fs from 'node:fs';
-import { scaffoldedDir } from './productionBackend';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { repoRoot, scaffoldedDir } from './productionBackend';
 import {
   A11Y_SCOPES,
   expectAccessible,
@@ -9,20 +11,32 @@ import {
 } from './helpers';
 
 // A developer creates a service from the golden path in the browser and
-// reaches its catalog page. The e2e backend publishes to a local folder.
-const name = `svc-e2e-${Date.now().toString(36)}`;
+// reaches its catalog page, in each language the golden path offers
+// (templates/golden-path/svc-*.yaml). The e2e backend publishes to a local
+// folder.
+const run = Date.now().toString(36);
+const goldenPath = path.join(repoRoot, 'templates/golden-path');
+const templates = fs
+  .readdirSync(goldenPath)
+  .filter(f => /^svc-.*\.yaml$/.test(f))
+  .map(f => {
+    const { metadata } = parse(
+      fs.readFileSync(path.join(goldenPath, f), 'utf8'),
+    );
+    return { name: metadata.name as string, title: metadata.title as string };
+  });
 
-async function openTemplate(page: Page) {
+async function openTemplate(page: Page, title: string) {
   await signInAsGuest(page);
   await page.goto('/create');
-  const template = page
-    .getByText('New Local-Plus service (TypeScript)')
+  // The template's card: its title, then its Choose button.
+  const card = page
+    .locator('article, .MuiCard-root')
+    .filter({ hasText: title })
     .first();
-  await expect(template).toBeVisible({ timeout: 60_000 });
-  await page
-    .getByRole('button', { name: /choose/i })
-    .first()
-    .click();
+  await expect(card).toBeVisible({ timeout: 60_000 });
+  await card.getByRole('button', { name: /choose/i }).click();
+  await expect(page.getByText(title).first()).toBeVisible();
   await expect(page.getByLabel(/^Name/).first()).toBeVisible();
 }
 
@@ -49,7 +63,7 @@ test.describe('golden path', () => {
   test('the form explains a bad name before anything runs', async ({
     page,
   }) => {
-    await openTemplate(page);
+    await openTemplate(page, templates[0].title);
     await expectAccessible(
       page,
       [A11Y_SCOPES.serviceNamePicker],
@@ -76,50 +90,62 @@ test.describe('golden path', () => {
     );
   });
 
-  test('a developer creates a service and reaches its page', async ({
-    page,
-  }) => {
-    test.setTimeout(180_000);
-    await openTemplate(page);
-    await page.getByLabel(/^Name/).first().fill(name);
-    await fillTheRest(page);
-    await page.getByRole('button', { name: 'Next' }).click();
+  for (const template of templates) {
+    const name = `svc-e2e-${template.name.replace(/^svc-/, '')}-${run}`;
+    test(`a developer creates a service from ${template.name} and reaches its page`, async ({
+      page,
+    }) => {
+      test.setTimeout(180_000);
+      await openTemplate(page, template.title);
+      await page.getByLabel(/^Name/).first().fill(name);
+      await fillTheRest(page);
+      await page.getByRole('button', { name: 'Next' }).click();
 
-    // What it does: defaults (tables, jobs, gateway, events) plus a topic.
-    await page
-      .getByLabel(/^Kafka topic/)
-      .first()
-      .fill('rewards.points-granted.v1');
-    await page.getByRole('button', { name: 'Next' }).click();
-    // SLOs: the seed's defaults.
-    await expect(page.getByLabel(/Availability objective/).first()).toHaveValue(
-      '99.9',
-    );
-    await page.getByRole('button', { name: 'Review' }).click();
-    await expect(page.getByText(name).first()).toBeVisible();
-    await page.screenshot({ path: 'test-results/golden-path-review.png' });
-    await page.getByRole('button', { name: 'Create' }).click();
+      // What it does: defaults (tables, jobs, gateway, events) plus a topic.
+      await page
+        .getByLabel(/^Kafka topic/)
+        .first()
+        .fill('rewards.points-granted.v1');
+      await page.getByRole('button', { name: 'Next' }).click();
+      // SLOs: the seed's defaults.
+      await expect(
+        page.getByLabel(/Availability objective/).first(),
+      ).toHaveValue('99.9');
+      await page.getByRole('button', { name: 'Review' }).click();
+      await expect(page.getByText(name).first()).toBeVisible();
+      await page.screenshot({
+        path: `test-results/golden-path-${template.name}-review.png`,
+      });
+      await page.getByRole('button', { name: 'Create' }).click();
 
-    const entityLink = page.getByRole('link', { name: 'Open in the catalog' });
-    await expect(entityLink).toBeVisible({ timeout: 120_000 });
-    await page.screenshot({ path: 'test-results/golden-path-done.png' });
-    expect(fs.existsSync(`${scaffoldedDir}/${name}/catalog-info.yaml`)).toBe(
-      true,
-    );
+      const entityLink = page.getByRole('link', {
+        name: 'Open in the catalog',
+      });
+      await expect(entityLink).toBeVisible({ timeout: 120_000 });
+      await page.screenshot({
+        path: `test-results/golden-path-${template.name}-done.png`,
+      });
+      expect(fs.existsSync(`${scaffoldedDir}/${name}/catalog-info.yaml`)).toBe(
+        true,
+      );
 
-    // The task completes only once the catalog serves the entity
-    // (catalog:entity:wait-for), so the link opens the service itself at
-    // once: its own description, not a heading "Entity not found" shares.
-    await entityLink.click();
-    await expect(
-      page.getByText('Rewards points granted for purchases').first(),
-    ).toBeVisible({ timeout: 15_000 });
-    await expect(page.getByText(/Entity not found/)).toHaveCount(0);
-    // Wired to the portal's features from the start: its BullMQ dead
-    // letters (none yet) have their card.
-    await expect(
-      infoCard(page, 'Dead letters').getByText('No dead letters'),
-    ).toBeVisible();
-    await page.screenshot({ path: 'test-results/golden-path-entity.png' });
-  });
+      // The task completes only once the catalog serves the entity
+      // (catalog:entity:wait-for), so the link opens the service itself at
+      // once: its own description, not a heading "Entity not found" shares.
+      await entityLink.click();
+      await expect(
+        page.getByText('Rewards points granted for purchases').first(),
+      ).toBeVisible({ timeout: 15_000 });
+      await expect(page.getByText(/Entity not found/)).toHaveCount(0);
+      // Wired to the portal's features from the start: its dead letters
+      // (BullMQ or Dramatiq; none yet) and its SLOs have their cards.
+      await expect(
+        infoCard(page, 'Dead letters').getByText('No dead letters'),
+      ).toBeVisible();
+      await expect(infoCard(page, 'SLOs')).toBeVisible();
+      await page.screenshot({
+        path: `test-results/golden-path-${template.name}-entity.png`,
+      });
+    });
+  }
 });
