@@ -1,7 +1,6 @@
 import { expect, Page, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { repoRoot, scaffoldedDir } from './productionBackend';
 import {
   A11Y_SCOPES,
@@ -20,10 +19,11 @@ const templates = fs
   .readdirSync(goldenPath)
   .filter(f => /^svc-.*\.yaml$/.test(f))
   .map(f => {
-    const { metadata } = parse(
-      fs.readFileSync(path.join(goldenPath, f), 'utf8'),
-    );
-    return { name: metadata.name as string, title: metadata.title as string };
+    // metadata.name and metadata.title, two-space indented in our templates.
+    const text = fs.readFileSync(path.join(goldenPath, f), 'utf8');
+    const field = (key: string) =>
+      new RegExp(`^  ${key}: (.+)$`, 'm').exec(text)?.[1].trim() ?? '';
+    return { name: field('name'), title: field('title') };
   });
 
 async function openTemplate(page: Page, title: string) {
