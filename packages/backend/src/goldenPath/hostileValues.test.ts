@@ -17,15 +17,25 @@ import {
   repoRoot,
   startScaffolderHarness,
   templateDir,
+  GoldenPathTemplate,
   readTemplate,
+  templateFileOf,
   waitFor,
 } from './__testUtils__/scaffolderHarness';
 
 jest.setTimeout(300_000);
 
-/** Every parameter schema the template declares, in every step and branch. */
-function templateSchemas(): Array<[string, any]> {
-  const template = readTemplate();
+/** Every golden-path template (templates/golden-path/svc-*.yaml). */
+const TEMPLATES = fs
+  .readdirSync(templateDir)
+  .filter(f => /^svc-.*\.yaml$/.test(f))
+  .map(f => f.replace(/\.yaml$/, '') as GoldenPathTemplate);
+
+/** Every parameter schema a template declares, in every step and branch. */
+function templateSchemas(
+  template: GoldenPathTemplate = 'svc-typescript',
+): Array<[string, any]> {
+  const entity = readTemplate(templateFileOf(template));
   const schemas: Array<[string, any]> = [];
   const visit = (schema: any) => {
     if (!schema || typeof schema !== 'object') return;
@@ -41,7 +51,7 @@ function templateSchemas(): Array<[string, any]> {
     visit(schema.then);
     visit(schema.else);
   };
-  [template.spec.parameters].flat().forEach(visit);
+  [entity.spec.parameters].flat().forEach(visit);
   return schemas;
 }
 
@@ -187,211 +197,217 @@ function filesOf(dir: string, prefix = ''): string[] {
     });
 }
 
-describe('templates/svc-typescript fed hostile values in every parameter', () => {
-  let harness: Harness;
-  let baseline: Record<string, unknown>;
-  let countsBefore: Record<string, number>;
-  const accepted: string[] = [];
+describe.each(TEMPLATES)(
+  'templates/golden-path/%s.yaml fed hostile values in every parameter',
+  template => {
+    let harness: Harness;
+    let baseline: Record<string, unknown>;
+    let countsBefore: Record<string, number>;
+    const accepted: string[] = [];
 
-  beforeAll(async () => {
-    harness = await startScaffolderHarness({});
-    countsBefore = await harness.entityCounts();
-    // What ordinary values generate: files, lines, documents and keys.
-    const res = await harness.dryRun(fullValues('svc-hostile-baseline'));
-    const body = (await res.json()) as any;
-    if (res.status !== 200) throw new Error(JSON.stringify(body));
-    baseline = repoShape(
-      (
-        body.directoryContents as Array<{
-          path: string;
-          base64Content: string;
-        }>
-      ).map(f => ({
-        path: f.path,
-        content: Buffer.from(f.base64Content, 'base64').toString('utf8'),
-      })),
-    );
-  });
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
-
-  it('knows every parameter of the template', () => {
-    expect([...PARAMETERS].sort()).toEqual(
-      [
-        'name',
-        'description',
-        'owner',
-        'system',
-        'domain',
-        'criticality',
-        'ownsTables',
-        'publishesEvents',
-        'eventTopic',
-        'runsJobs',
-        'exposedThroughGateway',
-        'sloAvailability',
-        'sloLatencyP99Ms',
-        // The template's own language: a const, so every payload is refused.
-        'language',
-      ].sort(),
-    );
-  });
-
-  it('gives every string a pattern or an enum, and a maxLength, that the scaffolder reads as meant', () => {
-    // A `const` (the branches of `dependencies`) constrains nothing more.
-    const strings = templateSchemas().filter(
-      ([, schema]) => schema.type === 'string' && schema.const === undefined,
-    );
-    expect(strings.length).toBeGreaterThanOrEqual(7);
-    expect(
-      strings
-        .filter(([, schema]) => !(schema.pattern || schema.enum))
-        .map(([name]) => name),
-    ).toEqual([]);
-    expect(
-      strings
-        .filter(([, schema]) => typeof schema.maxLength !== 'number')
-        .map(([name]) => name),
-    ).toEqual([]);
-    // jsonschema (the server) and ajv (the form) compile patterns with the
-    // u flag; where that fails, jsonschema silently retries without it and
-    // \p{…} would then mean something else.
-    const compilesWithU = (pattern: string) => {
-      try {
-        return Boolean(new RegExp(pattern, 'u'));
-      } catch {
-        return false;
-      }
-    };
-    expect(
-      strings
-        .filter(([, s]) => s.pattern && !compilesWithU(s.pattern))
-        .map(([name]) => name),
-    ).toEqual([]);
-  });
-
-  const cases = PARAMETERS.flatMap(parameter =>
-    PAYLOADS.map(p => ({ parameter, ...p })),
-  ).map((c, index) => ({ ...c, service: `svc-hostile-${index}` }));
-
-  /** POST /v2/tasks and /v2/dry-run refused it: which properties they name. */
-  async function refusal(res: Response, values: Record<string, unknown>) {
-    const named = async (r: Response) =>
-      ((await r.json()) as { errors: Array<{ property: string }> }).errors.map(
-        e => e.property,
+    beforeAll(async () => {
+      harness = await startScaffolderHarness({ template });
+      countsBefore = await harness.entityCounts();
+      // What ordinary values generate: files, lines, documents and keys.
+      const res = await harness.dryRun(
+        fullValues('svc-hostile-baseline', template),
       );
-    // The template editor's dry run refuses it the same way.
-    const dry = await harness.dryRun(values, { withoutFiles: true });
-    return {
-      outcome: 'refused',
-      task: { status: res.status, properties: await named(res) },
-      dryRun: { status: dry.status, properties: await named(dry) },
-    };
-  }
-
-  /** The task ran: what the generated repository holds. */
-  async function acceptance(
-    res: Response,
-    parameter: string,
-    value: string,
-    service: string,
-  ) {
-    const { id } = (await res.json()) as { id: string };
-    const result = await harness.waitForTask(id);
-    if (result.status === 'completed') accepted.push(service);
-    const repo = path.join(harness.publishDir, service);
-    const readBack =
-      READ_BACK[parameter] ?? (() => `add a READ_BACK check for ${parameter}`);
-    return {
-      outcome: 'rendered',
-      status: result.status,
-      readBack: readBack(repo),
-      // The description is also a line of its own in the TechDocs.
-      descriptionLine:
-        parameter === 'description'
-          ? read(repo, 'docs/index.md').split('\n').includes(value)
-          : undefined,
-      // No document, key or line added anywhere.
-      shape: repoShape(
-        filesOf(repo)
-          .filter(f => !f.startsWith('.git/'))
-          .map(f => ({ path: f, content: read(repo, f) })),
-      ),
-    };
-  }
-
-  it.each(cases)(
-    '$parameter: $what is refused or rendered literally',
-    async ({ parameter, payload, refused, service }) => {
-      const values = fullValues(service);
-      const value = payload(String(values[parameter]));
-      values[parameter] = value;
-
-      const res = await harness.createTask(values);
-      const named = expect.arrayContaining([`instance.${parameter}`]);
-      const result =
-        res.status === 201
-          ? await acceptance(res, parameter, value, service)
-          : await refusal(res, values);
-      expect(result).toEqual(
-        // A value that may be accepted must come out exactly as it went in.
-        result.outcome === 'rendered' && !refused
-          ? {
-              outcome: 'rendered',
-              status: 'completed',
-              readBack: value,
-              descriptionLine: parameter === 'description' ? true : undefined,
-              shape: baseline,
-            }
-          : {
-              outcome: 'refused',
-              task: { status: 400, properties: named },
-              dryRun: { status: 400, properties: named },
-            },
+      const body = (await res.json()) as any;
+      if (res.status !== 200) throw new Error(JSON.stringify(body));
+      baseline = repoShape(
+        (
+          body.directoryContents as Array<{
+            path: string;
+            base64Content: string;
+          }>
+        ).map(f => ({
+          path: f.path,
+          content: Buffer.from(f.base64Content, 'base64').toString('utf8'),
+        })),
       );
-    },
-  );
-
-  it('wrote nothing outside the publish folder and added no entity but the services', async () => {
-    expect(fs.readdirSync(harness.publishDir).sort()).toEqual(
-      [...accepted].sort(),
-    );
-    const escaped = [harness.publishDir, repoRoot, templateDir].flatMap(dir =>
-      [0, 1, 2, 3, 4, 5, 6, 7, 8].map(up =>
-        path.resolve(dir, ...Array(up).fill('..'), ESCAPE_MARKER),
-      ),
-    );
-    expect(escaped.filter(p => fs.existsSync(p))).toEqual([]);
-
-    // Registration may still be under way (before the task waited for it).
-    await Promise.all(
-      accepted.map(service =>
-        waitFor(
-          () => harness.getEntity(`component:default/${service}`),
-          service,
-        ),
-      ),
-    );
-    // An injected sibling document would be processed with them.
-    await new Promise(r => setTimeout(r, 2000));
-    const counts = await harness.entityCounts();
-    expect(await harness.getEntity(`group:default/${INJECTED_GROUP}`)).toBe(
-      undefined,
-    );
-    expect({
-      group: counts.group,
-      user: counts.user,
-      system: counts.system,
-      domain: counts.domain,
-      component: counts.component,
-    }).toEqual({
-      group: countsBefore.group,
-      user: countsBefore.user,
-      system: countsBefore.system,
-      domain: countsBefore.domain,
-      component: (countsBefore.component ?? 0) + accepted.length,
     });
-  });
-});
+
+    afterAll(async () => {
+      await harness?.stop();
+    });
+
+    it('knows every parameter of the template', () => {
+      expect([...PARAMETERS].sort()).toEqual(
+        [
+          'name',
+          'description',
+          'owner',
+          'system',
+          'domain',
+          'criticality',
+          'ownsTables',
+          'publishesEvents',
+          'eventTopic',
+          'runsJobs',
+          'exposedThroughGateway',
+          'sloAvailability',
+          'sloLatencyP99Ms',
+          // The template's own language: a const, so every payload is refused.
+          'language',
+        ].sort(),
+      );
+    });
+
+    it('gives every string a pattern or an enum, and a maxLength, that the scaffolder reads as meant', () => {
+      // A `const` (the branches of `dependencies`) constrains nothing more.
+      const strings = templateSchemas(template).filter(
+        ([, schema]) => schema.type === 'string' && schema.const === undefined,
+      );
+      expect(strings.length).toBeGreaterThanOrEqual(7);
+      expect(
+        strings
+          .filter(([, schema]) => !(schema.pattern || schema.enum))
+          .map(([name]) => name),
+      ).toEqual([]);
+      expect(
+        strings
+          .filter(([, schema]) => typeof schema.maxLength !== 'number')
+          .map(([name]) => name),
+      ).toEqual([]);
+      // jsonschema (the server) and ajv (the form) compile patterns with the
+      // u flag; where that fails, jsonschema silently retries without it and
+      // \p{…} would then mean something else.
+      const compilesWithU = (pattern: string) => {
+        try {
+          return Boolean(new RegExp(pattern, 'u'));
+        } catch {
+          return false;
+        }
+      };
+      expect(
+        strings
+          .filter(([, s]) => s.pattern && !compilesWithU(s.pattern))
+          .map(([name]) => name),
+      ).toEqual([]);
+    });
+
+    const cases = PARAMETERS.flatMap(parameter =>
+      PAYLOADS.map(p => ({ parameter, ...p })),
+    ).map((c, index) => ({ ...c, service: `svc-hostile-${index}` }));
+
+    /** POST /v2/tasks and /v2/dry-run refused it: which properties they name. */
+    async function refusal(res: Response, values: Record<string, unknown>) {
+      const named = async (r: Response) =>
+        (
+          (await r.json()) as { errors: Array<{ property: string }> }
+        ).errors.map(e => e.property);
+      // The template editor's dry run refuses it the same way.
+      const dry = await harness.dryRun(values, { withoutFiles: true });
+      return {
+        outcome: 'refused',
+        task: { status: res.status, properties: await named(res) },
+        dryRun: { status: dry.status, properties: await named(dry) },
+      };
+    }
+
+    /** The task ran: what the generated repository holds. */
+    async function acceptance(
+      res: Response,
+      parameter: string,
+      value: string,
+      service: string,
+    ) {
+      const { id } = (await res.json()) as { id: string };
+      const result = await harness.waitForTask(id);
+      if (result.status === 'completed') accepted.push(service);
+      const repo = path.join(harness.publishDir, service);
+      const readBack =
+        READ_BACK[parameter] ??
+        (() => `add a READ_BACK check for ${parameter}`);
+      return {
+        outcome: 'rendered',
+        status: result.status,
+        readBack: readBack(repo),
+        // The description is also a line of its own in the TechDocs.
+        descriptionLine:
+          parameter === 'description'
+            ? read(repo, 'docs/index.md').split('\n').includes(value)
+            : undefined,
+        // No document, key or line added anywhere.
+        shape: repoShape(
+          filesOf(repo)
+            .filter(f => !f.startsWith('.git/'))
+            .map(f => ({ path: f, content: read(repo, f) })),
+        ),
+      };
+    }
+
+    it.each(cases)(
+      '$parameter: $what is refused or rendered literally',
+      async ({ parameter, payload, refused, service }) => {
+        const values = fullValues(service, template);
+        const value = payload(String(values[parameter]));
+        values[parameter] = value;
+
+        const res = await harness.createTask(values);
+        const named = expect.arrayContaining([`instance.${parameter}`]);
+        const result =
+          res.status === 201
+            ? await acceptance(res, parameter, value, service)
+            : await refusal(res, values);
+        expect(result).toEqual(
+          // A value that may be accepted must come out exactly as it went in.
+          result.outcome === 'rendered' && !refused
+            ? {
+                outcome: 'rendered',
+                status: 'completed',
+                readBack: value,
+                descriptionLine: parameter === 'description' ? true : undefined,
+                shape: baseline,
+              }
+            : {
+                outcome: 'refused',
+                task: { status: 400, properties: named },
+                dryRun: { status: 400, properties: named },
+              },
+        );
+      },
+    );
+
+    it('wrote nothing outside the publish folder and added no entity but the services', async () => {
+      expect(fs.readdirSync(harness.publishDir).sort()).toEqual(
+        [...accepted].sort(),
+      );
+      const escaped = [harness.publishDir, repoRoot, templateDir].flatMap(dir =>
+        [0, 1, 2, 3, 4, 5, 6, 7, 8].map(up =>
+          path.resolve(dir, ...Array(up).fill('..'), ESCAPE_MARKER),
+        ),
+      );
+      expect(escaped.filter(p => fs.existsSync(p))).toEqual([]);
+
+      // Registration may still be under way (before the task waited for it).
+      await Promise.all(
+        accepted.map(service =>
+          waitFor(
+            () => harness.getEntity(`component:default/${service}`),
+            service,
+          ),
+        ),
+      );
+      // An injected sibling document would be processed with them.
+      await new Promise(r => setTimeout(r, 2000));
+      const counts = await harness.entityCounts();
+      expect(await harness.getEntity(`group:default/${INJECTED_GROUP}`)).toBe(
+        undefined,
+      );
+      expect({
+        group: counts.group,
+        user: counts.user,
+        system: counts.system,
+        domain: counts.domain,
+        component: counts.component,
+      }).toEqual({
+        group: countsBefore.group,
+        user: countsBefore.user,
+        system: countsBefore.system,
+        domain: countsBefore.domain,
+        component: (countsBefore.component ?? 0) + accepted.length,
+      });
+    });
+  },
+);
