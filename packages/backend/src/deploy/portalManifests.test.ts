@@ -8,7 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
+import { renderKustomize } from '../goldenPath/__testUtils__/kustomize';
 import { checkWorkloads } from '../goldenPath/__testUtils__/platformRules';
 
 const repoRoot = path.resolve(__dirname, '../../../..');
@@ -33,15 +34,7 @@ const describeWithKubectl = haveKubectl ? describe : describe.skip;
 
 type Doc = Record<string, any>;
 
-function render(dir: string): Doc[] {
-  const out = execFileSync('kubectl', ['kustomize', dir], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return parseAllDocuments(out)
-    .map(d => d.toJS())
-    .filter(Boolean);
-}
+const render = (dir: string): Doc[] => renderKustomize(dir);
 
 const one = (docs: Doc[], kind: string, name?: string): Doc => {
   const found = docs.filter(

@@ -22,6 +22,7 @@ import {
   DataOwnershipEntityProvider,
   readDataOwnershipConfig,
 } from '@internal/plugin-catalog-backend-module-data-ownership';
+import { renderKustomize } from './__testUtils__/kustomize';
 import { checkWorkloads } from './__testUtils__/platformRules';
 import {
   GoldenPathTemplate,
@@ -73,14 +74,9 @@ async function sh(cwd: string, command: string, args: string[], env = {}) {
 
 const OVERLAYS = ['dev', 'staging', 'prod'];
 
+/** An overlay of a generated repository, as ArgoCD applies it. */
 async function renderOverlay(repo: string, overlay: string) {
-  const out = await sh(repo, 'kubectl', [
-    'kustomize',
-    path.join('k8s/overlays', overlay),
-  ]);
-  return parseAllDocuments(out)
-    .map(d => d.toJS())
-    .filter(Boolean) as Array<{ kind: string; metadata: { name: string } }>;
+  return renderKustomize(path.join(repo, 'k8s/overlays', overlay));
 }
 
 /**
