@@ -29,11 +29,13 @@ const templates = fs
 async function openTemplate(page: Page, title: string) {
   await signInAsGuest(page);
   await page.goto('/create');
-  // The template's card: its title, then its Choose button.
+  // The template's card: the innermost card with its title (the list
+  // itself may sit in a card), then its Choose button.
   const card = page
-    .locator('article, .MuiCard-root')
+    .locator('.MuiCard-root')
     .filter({ hasText: title })
-    .first();
+    .filter({ has: page.getByTestId('template-card-actions--create') })
+    .last();
   await expect(card).toBeVisible({ timeout: 60_000 });
   await card.getByRole('button', { name: /choose/i }).click();
   await expect(page.getByText(title).first()).toBeVisible();

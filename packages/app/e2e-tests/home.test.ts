@@ -183,7 +183,7 @@ test.describe('home page', () => {
     // The golden path.
     await expect(
       page.getByRole('link', { name: 'Create a service', exact: true }),
-    ).toHaveAttribute('href', '/create/templates/default/svc-typescript');
+    ).toHaveAttribute('href', '/create');
 
     // The reviewers' shortcuts.
     const reviewers = card(page, 'For reviewers');
@@ -222,12 +222,16 @@ test.describe('home page', () => {
     await page
       .getByRole('link', { name: 'Create a service', exact: true })
       .click();
-    await expect(page).toHaveURL(
-      /\/create\/templates\/default\/svc-typescript/,
-    );
-    await expect(page.getByLabel(/^Name/).first()).toBeVisible({
-      timeout: 60_000,
-    });
+    await expect(page).toHaveURL(/\/create$/);
+    // Each language's golden path, one card each.
+    for (const title of [
+      'New Local-Plus service (Python)',
+      'New Local-Plus service (TypeScript)',
+    ]) {
+      await expect(page.getByText(title).first()).toBeVisible({
+        timeout: 60_000,
+      });
+    }
 
     await page.goto('/');
     await card(page, 'For reviewers')

@@ -96,6 +96,8 @@ type Toolchain = {
   /** The minimal variant, reusing the full clone's installed toolchain. */
   checkAndTestMinimal(minimal: string, fullClone: string): Promise<string>;
   minimalSuitesRun: RegExp[];
+  /** What its component depends on beyond every language's services. */
+  ownDependencies: string[];
 };
 
 const toolchains: Record<GoldenPathTemplate, Toolchain> = {
@@ -125,6 +127,7 @@ const toolchains: Record<GoldenPathTemplate, Toolchain> = {
     },
     // Bearer tokens on the quotes route, shutdown: no data store needed.
     minimalSuitesRun: [/auth\.test\.ts/],
+    ownDependencies: [],
   },
   'svc-python': {
     async installCheckAndTest(clone, env) {
@@ -179,6 +182,8 @@ const toolchains: Record<GoldenPathTemplate, Toolchain> = {
       ]);
     },
     minimalSuitesRun: [/tests\/integration\/test_auth\.py/],
+    // The platform's Dramatiq queue its job runs on, as the seed's services.
+    ownDependencies: ['resource:default/dramatiq-default'],
   },
 };
 
@@ -318,6 +323,7 @@ describeWithServices.each(TEMPLATES)(
           'resource:default/aiven-kafka',
           'resource:default/rewards.points-granted.v1',
           'resource:default/valkey',
+          ...toolchain.ownDependencies,
         ]);
         const topic = declared.find(
           d => d.kind === 'Resource' && d.spec.type === 'kafka-topic',

@@ -101,7 +101,7 @@ describe('the home page', () => {
 
     expect(
       screen.getByRole('link', { name: 'Create a service' }),
-    ).toHaveAttribute('href', '/create/templates/default/svc-typescript');
+    ).toHaveAttribute('href', '/create');
     const reviewers = screen
       .getByRole('heading', { name: 'For reviewers' })
       .closest('.MuiCard-root') as HTMLElement;

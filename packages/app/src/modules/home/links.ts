@@ -5,8 +5,11 @@
 const complianceDocs = '/docs/default/component/docs/compliance';
 
 export const LINKS = {
-  /** The golden-path template (templates/golden-path/svc-typescript.yaml). */
-  createService: '/create/templates/default/svc-typescript',
+  /**
+   * The golden path: the template list, where each language's template
+   * (templates/golden-path/svc-*.yaml) is one card.
+   */
+  createService: '/create',
   /** Every firing alert and who is on call (runbooks plugin). */
   onCall: '/on-call',
   /** Tables, topics and their owners, for compliance reviewers. */

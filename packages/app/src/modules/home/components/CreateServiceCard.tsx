@@ -5,13 +5,14 @@ import AddCircleOutline from '@material-ui/icons/AddCircleOutline';
 import { LINKS } from '../links';
 import { cardTitleProps } from './states';
 
-/** The way into the golden path: a new TypeScript service. */
+/** The way into the golden path: a new service, in Python or TypeScript. */
 export function CreateServiceCard() {
   return (
     <InfoCard title="Start something new" titleTypographyProps={cardTitleProps}>
       <Typography variant="body1" paragraph>
-        The golden path generates a service repository with its API, tests, CI,
-        Kubernetes overlays, SLOs and runbooks, and registers it in the catalog.
+        The golden path generates a service repository, in Python or TypeScript,
+        with its API, tests, CI, Kubernetes overlays, SLOs and runbooks, and
+        registers it in the catalog.
       </Typography>
       <ButtonLink
         href={LINKS.createService}

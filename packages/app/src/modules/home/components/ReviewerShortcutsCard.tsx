@@ -8,7 +8,8 @@ import { cardTitleProps } from './states';
 const SHORTCUTS = [
   {
     title: 'Policy reports by control',
-    detail: 'What the clusters report, by standard and control; evidence export',
+    detail:
+      'What the clusters report, by standard and control; evidence export',
     to: LINKS.policyReports,
   },
   {

@@ -303,7 +303,7 @@ describe('TeamServicesCard', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByRole('link', { name: "Create your team's first service" }),
-    ).toHaveAttribute('href', '/create/templates/default/svc-typescript');
+    ).toHaveAttribute('href', '/create');
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
     expect(slo.getBoard).not.toHaveBeenCalled();
     expect(dlq.getDeadLetters).not.toHaveBeenCalled();

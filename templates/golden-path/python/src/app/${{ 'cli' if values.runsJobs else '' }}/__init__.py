@@ -1,0 +1,1 @@
+"""Command-line tools run inside the image (python -m app.cli.<name>)."""

@@ -1,0 +1,1 @@
+"""The service's package: api (HTTP), domain (rules, no I/O), infrastructure."""

@@ -1,0 +1,1 @@
+"""The accounts API (/v1/accounts)."""

@@ -1,0 +1,1 @@
+"""Accounts: balances, who may touch them, idempotent writes (rules only, no I/O)."""

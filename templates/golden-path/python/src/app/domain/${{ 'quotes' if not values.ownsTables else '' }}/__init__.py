@@ -1,0 +1,1 @@
+"""Stateless loyalty calculations."""

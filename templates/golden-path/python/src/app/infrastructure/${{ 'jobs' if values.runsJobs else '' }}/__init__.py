@@ -1,0 +1,1 @@
+"""Background jobs: Dramatiq actors on the platform's Redis queues, retries, dead letters."""

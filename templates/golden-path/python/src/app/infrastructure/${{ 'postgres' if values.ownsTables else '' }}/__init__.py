@@ -1,0 +1,1 @@
+"""PostgreSQL: connections, the account store, migrations."""

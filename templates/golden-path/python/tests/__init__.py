@@ -1,0 +1,1 @@
+"""The service's tests: unit, integration, contract (see conftest.py)."""

@@ -1,0 +1,1 @@
+"""What the tests share: a real identity provider, the running service, HTTP helpers."""
