@@ -16,17 +16,25 @@ bundle=packages/backend/dist/bundle.tar.gz
 [ -f "$bundle" ] || { echo "prod-backend: no $bundle; run yarn tsc && yarn build:all" >&2; exit 1; }
 
 dir="${PROD_BACKEND_DIR:-$REPO_ROOT/.tmp/prod-backend}"
-rm -rf "$dir"
-mkdir -p "$dir/node_modules/@internal"
-tar xzf "$bundle" -C "$dir"
-# The bundled workspace packages shadow their source folders.
-for pkg in "$dir"/packages/* "$dir"/plugins/*; do
-  name="$(node -p "require('$pkg/package.json').name")"
-  ln -s "$pkg" "$dir/node_modules/$name"
-done
-for f in app-config.yaml app-config.production.yaml catalog-info.yaml mkdocs.yml catalog docs templates policies; do
-  [ -e "$f" ] && cp -r "$f" "$dir/"
-done
+# PROD_BACKEND_SHARE_DIR=1: run from a layout another backend laid out and
+# still runs from, as a second pod runs the same image (the replica journey:
+# its catalog file locations must be the same paths for both, or each
+# replica's config provider replaces the other's locations).
+if [ "${PROD_BACKEND_SHARE_DIR:-}" = 1 ] && [ -d "$dir/packages/backend" ]; then
+  :
+else
+  rm -rf "$dir"
+  mkdir -p "$dir/node_modules/@internal"
+  tar xzf "$bundle" -C "$dir"
+  # The bundled workspace packages shadow their source folders.
+  for pkg in "$dir"/packages/* "$dir"/plugins/*; do
+    name="$(node -p "require('$pkg/package.json').name")"
+    ln -s "$pkg" "$dir/node_modules/$name"
+  done
+  for f in app-config.yaml app-config.production.yaml catalog-info.yaml mkdocs.yml catalog docs templates policies; do
+    [ -e "$f" ] && cp -r "$f" "$dir/"
+  done
+fi
 
 export LOCALPLUS_REPO_ROOT="$REPO_ROOT"
 # As in the image: production mode, JSON logs.

@@ -48,7 +48,12 @@ function start(replica: Replica) {
       // One address for both, as behind the gateway: tokens issued by one
       // are for the other too.
       PORTAL_BASE_URL: replicas[0].url,
-      PROD_BACKEND_DIR: `${repoRoot}/.tmp/prod-backend-replica-${replica.name}`,
+      // One layout for both, as two pods of one image: the catalog's file
+      // locations are the same paths (with a layout each, each replica's
+      // config provider replaced the other's locations, and the catalog
+      // churned). The second replica runs from the first one's.
+      PROD_BACKEND_DIR: `${repoRoot}/.tmp/prod-backend-replicas`,
+      PROD_BACKEND_SHARE_DIR: replica === replicas[0] ? '' : '1',
       PROD_BACKEND_LOG: replica.log,
       APP_CONFIG_backend_database_prefix: DATABASE_PREFIX,
       DEAD_LETTERS_REDIS_URL: DEAD_LETTERS,
