@@ -53,6 +53,12 @@ export const A11Y_SCOPES = {
   kyvernoCard: '[data-testid="kyverno-card"]',
   /** The Policies tab of an entity. */
   kyvernoTab: '[data-testid="kyverno-tab"]',
+  /** The Scorecards page's content (plugins/scorecards). */
+  scorecardsPage: '[data-testid="scorecards-page"]',
+  /** The Production readiness card on a service's overview. */
+  scorecardCard: '[data-testid="scorecard-card"]',
+  /** The Scorecard tab of a service. */
+  scorecardTab: '[data-testid="scorecard-tab"]',
   /** The golden-path form's name field (packages/app/src/modules/goldenPath). */
   serviceNamePicker: '[data-testid="service-name-picker"]',
 } as const;

@@ -32,6 +32,7 @@ import kyvernoPlugin from '@internal/plugin-kyverno-backend';
 import rolesModule from '@internal/plugin-permission-backend-module-roles';
 import runbooksPlugin from '@internal/plugin-runbooks-backend';
 import goldenPathModule from '@internal/plugin-scaffolder-backend-module-golden-path';
+import scorecardsPlugin from '@internal/plugin-scorecards-backend';
 import sloPlugin from '@internal/plugin-slo-backend';
 import { guestSignIn } from './features/guestSignIn';
 
@@ -68,12 +69,13 @@ export const scaffolderFeatures: BackendFeature[] = [
 ];
 
 /** The Local-Plus plugins: runbooks and on-call, SLOs, dead letters,
- * Kyverno policy reports. */
+ * Kyverno policy reports, and the scorecards built from all of them. */
 export const localPlusFeatures: BackendFeature[] = [
   runbooksPlugin,
   sloPlugin,
   dlqPlugin,
   kyvernoPlugin,
+  scorecardsPlugin,
 ];
 
 export const portalFeatures: BackendFeature[] = [

@@ -75,6 +75,27 @@ const alertSchema = z.object({
 const alertsData = z.object({ alerts: z.array(alertSchema) });
 export type PrometheusAlert = z.infer<typeof alertSchema>;
 
+// /api/v1/rules?type=alert: groups of alerting rules (recording rules are
+// filtered out by Prometheus; any that slip through are dropped).
+const alertingRuleSchema = z.object({
+  type: z.string(),
+  name: z.string(),
+  labels: z.record(z.string(), z.string()).default({}),
+  annotations: z.record(z.string(), z.string()).default({}),
+});
+const rulesData = z.object({
+  groups: z.array(
+    z.object({ name: z.string(), rules: z.array(alertingRuleSchema) }),
+  ),
+});
+/** An alerting rule Prometheus evaluates, firing or not. */
+export type PrometheusAlertingRule = {
+  group: string;
+  name: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+};
+
 /**
  * Prometheus refused the query itself (a PromQL syntax error, a matching
  * error while evaluating it): the query's author must fix it, retrying will
@@ -118,6 +139,24 @@ export class PrometheusHttpClient {
   async firingAlerts(): Promise<PrometheusAlert[]> {
     const data = this.parse(alertsData, await this.call('/api/v1/alerts'));
     return data.alerts.filter(a => a.state === 'firing');
+  }
+
+  /** GET /api/v1/rules?type=alert: every alerting rule, firing or not. */
+  async alertingRules(): Promise<PrometheusAlertingRule[]> {
+    const data = this.parse(
+      rulesData,
+      await this.call('/api/v1/rules', { type: 'alert' }),
+    );
+    return data.groups.flatMap(g =>
+      g.rules
+        .filter(r => r.type === 'alerting')
+        .map(r => ({
+          group: g.name,
+          name: r.name,
+          labels: r.labels,
+          annotations: r.annotations,
+        })),
+    );
   }
 
   /**
@@ -206,11 +245,7 @@ export class PrometheusHttpClient {
           'baseUrl',
         )}`;
       }
-      throw this.failure(
-        problem,
-        hint,
-        `${request}: ${causes(error)}`,
-      );
+      throw this.failure(problem, hint, `${request}: ${causes(error)}`);
     }
     let body: unknown;
     try {

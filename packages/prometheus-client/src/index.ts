@@ -1,5 +1,5 @@
 /**
- * A small client for the Prometheus HTTP API, shared by the runbooks and SLO
+ * A small client for the Prometheus HTTP API, shared by the runbooks, SLO and scorecards
  * backends.
  *
  * @packageDocumentation
@@ -10,6 +10,7 @@ export {
 } from './PrometheusHttpClient';
 export type {
   PrometheusAlert,
+  PrometheusAlertingRule,
   PrometheusServer,
   RangeOptions,
   RangeSeries,

@@ -315,7 +315,11 @@ export async function createRouter(
   }
 
   router.get('/dead-letters', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    // Also read by the portal's own plugins (the scorecards count the
+    // critical queue as a service; they keep no payload).
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     await authorize(credentials, dlqBacklogReadPermission, 'read dead letters');
     const query = parse(listQuery, req.query, 'query');
     const {
@@ -326,6 +330,10 @@ export async function createRouter(
     const hiddenBecause = await payloadsRefusal(credentials, ref, source);
     if (query.reveal) {
       if (hiddenBecause) throw new NotAllowedError(hiddenBecause);
+      // Unmasked payloads are for people, on record; never for a plugin.
+      if ((credentials.principal as { type?: string }).type !== 'user') {
+        throw new NotAllowedError('Only a signed-in user may reveal payloads');
+      }
       await authorize(
         credentials,
         dlqMessageRevealPermission,

@@ -195,9 +195,23 @@ export async function createRouter(options: {
   }
   const reader = (req: express.Request) =>
     allowed(req, kyvernoReadPermission, 'read policy reports');
+  async function readerOrService(req: express.Request) {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const [decision] = await permissions.authorize(
+      [{ permission: kyvernoReadPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('You may not read policy reports');
+    }
+    return credentials;
+  }
 
   router.get('/entities/:kind/:namespace/:name/results', async (req, res) => {
-    const credentials = await reader(req);
+    // Also read by the portal's own plugins (the scorecards, as a service).
+    const credentials = await readerOrService(req);
     const params = entityParams.safeParse(req.params);
     if (!params.success) {
       throw new InputError(

@@ -69,8 +69,13 @@ export async function createRouter(
     publicMessage(error, { ...options.errorSettings, pluginId: 'runbooks' });
 
   /** Every route reads: the caller must be a user allowed runbooks.read. */
-  async function authorizedUser(req: express.Request) {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+  // An entity's runbooks are also read by the portal's own plugins (the
+  // scorecards collect them as a service).
+  async function authorizedUser(
+    req: express.Request,
+    allow: Array<'user' | 'service'> = ['user'],
+  ) {
+    const credentials = await httpAuth.credentials(req, { allow });
     const [decision] = await permissions.authorize(
       [{ permission: runbooksReadPermission }],
       { credentials },
@@ -82,7 +87,7 @@ export async function createRouter(
   }
 
   router.get('/entities/:kind/:namespace/:name/runbooks', async (req, res) => {
-    const credentials = await authorizedUser(req);
+    const credentials = await authorizedUser(req, ['user', 'service']);
     const parsed = entityParams.safeParse(req.params);
     if (!parsed.success) {
       throw new InputError(

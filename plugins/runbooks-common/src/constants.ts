@@ -10,3 +10,10 @@ export const RUNBOOKS_FOLDER = 'runbooks';
 
 /** A runbook not reviewed for longer than this is marked stale. */
 export const DEFAULT_STALE_AFTER_DAYS = 90;
+
+/**
+ * On a team's group: the group that holds its on-call rotation (a group
+ * with the annotations above), e.g. `group:default/on-call`. A group that
+ * carries those annotations itself is its own rotation.
+ */
+export const ONCALL_ROTATION_ANNOTATION = 'local-plus.io/oncall-rotation';

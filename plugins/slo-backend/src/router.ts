@@ -43,9 +43,16 @@ export async function createRouter(options: {
   const { httpAuth, permissions, catalog, slos, logger } = options;
   const router = Router();
 
-  /** Every route reads SLOs: the caller must be a user allowed slo.read. */
-  async function authorizedUser(req: express.Request) {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+  /**
+   * Every route reads SLOs: the caller must be a user allowed slo.read. An
+   * entity's SLOs are also read by the portal's own plugins (the scorecards
+   * collect them as a service).
+   */
+  async function authorizedUser(
+    req: express.Request,
+    allow: Array<'user' | 'service'> = ['user'],
+  ) {
+    const credentials = await httpAuth.credentials(req, { allow });
     const [decision] = await permissions.authorize(
       [{ permission: sloReadPermission }],
       { credentials },
@@ -74,7 +81,7 @@ export async function createRouter(options: {
   }
 
   router.get('/entities/:kind/:namespace/:name/slos', async (req, res) => {
-    const credentials = await authorizedUser(req);
+    const credentials = await authorizedUser(req, ['user', 'service']);
     res.json(await slos.forEntities([await entityOf(req, credentials)]));
   });
 

@@ -35,14 +35,24 @@ const q = encodeURIComponent;
 
 // Readers: every role reads; services (no user) and anonymous callers not.
 const READ: MatrixRow['answers'] = [401, 403, 'ok', 'ok', 'ok', 'ok'];
+// One entity's facts that the scorecards collect as the portal's own
+// service (backend plugins only: outside callers have no service token).
+const READ_AND_SCORECARDS: MatrixRow['answers'] = [
+  401,
+  'ok',
+  'ok',
+  'ok',
+  'ok',
+  'ok',
+];
 
 export const PERMISSION_MATRIX: MatrixRow[] = [
   // --- slo: budgets and burn rates (slo.read, every role) ---
   {
     route: 'GET /api/slo/entities/:kind/:namespace/:name/slos',
     request: { path: '/api/slo/entities/component/default/svc-ledger/slos' },
-    answers: READ,
-    why: 'on-call, owners and reviewers read SLOs',
+    answers: READ_AND_SCORECARDS,
+    why: 'on-call, owners and reviewers read SLOs; the scorecards, as a service',
   },
   {
     route: 'GET /api/slo/entities/:kind/:namespace/:name/slos/history',
@@ -64,8 +74,8 @@ export const PERMISSION_MATRIX: MatrixRow[] = [
     request: {
       path: '/api/runbooks/entities/component/default/svc-ledger/runbooks',
     },
-    answers: READ,
-    why: 'runbooks are read by everyone who may be paged or audit',
+    answers: READ_AND_SCORECARDS,
+    why: 'runbooks are read by everyone who may be paged or audit; the scorecards, as a service',
   },
   {
     route: 'GET /api/runbooks/alerts',
@@ -85,8 +95,8 @@ export const PERMISSION_MATRIX: MatrixRow[] = [
   {
     route: 'GET /api/dlq/dead-letters',
     request: { path: `/api/dlq/dead-letters?entityRef=${q(LEDGER)}` },
-    answers: READ,
-    why: 'the dead-letter card and tab',
+    answers: READ_AND_SCORECARDS,
+    why: 'the dead-letter card and tab; the scorecards count the critical queue as a service',
   },
   {
     route: 'GET /api/dlq/backlog',
@@ -161,8 +171,8 @@ export const PERMISSION_MATRIX: MatrixRow[] = [
     request: {
       path: '/api/kyverno/entities/component/default/svc-ledger/results',
     },
-    answers: READ,
-    why: "a service's policy tab: owners, on-call and reviewers",
+    answers: READ_AND_SCORECARDS,
+    why: "a service's policy tab: owners, on-call and reviewers; the scorecards, as a service",
   },
   {
     route: 'GET /api/kyverno/compliance',
@@ -189,6 +199,44 @@ export const PERMISSION_MATRIX: MatrixRow[] = [
     },
     answers: [401, 403, 403, 403, 'ok', 'ok'],
     why: 'evidence leaves the portal as a file: reviewers and admins only, audited',
+  },
+  // --- scorecards: production readiness (scorecards.read, every role;
+  // collecting now: platform admins, audited) ---
+  {
+    route: 'GET /api/scorecards/entities/:kind/:namespace/:name',
+    request: { path: '/api/scorecards/entities/component/default/svc-ledger' },
+    answers: READ,
+    why: "a service's scorecard card and tab",
+  },
+  {
+    route: 'GET /api/scorecards/scorecards',
+    request: { path: '/api/scorecards/scorecards' },
+    answers: READ,
+    why: 'every service and its level',
+  },
+  {
+    route: 'GET /api/scorecards/rollups',
+    request: { path: '/api/scorecards/rollups?by=owner' },
+    answers: READ,
+    why: 'levels per team, system and domain',
+  },
+  {
+    route: 'GET /api/scorecards/ranking',
+    request: { path: '/api/scorecards/ranking' },
+    answers: READ,
+    why: 'what most services fail',
+  },
+  {
+    route: 'GET /api/scorecards/trend',
+    request: { path: '/api/scorecards/trend?days=7' },
+    answers: READ,
+    why: 'the campaign view: levels over time',
+  },
+  {
+    route: 'POST /api/scorecards/refresh',
+    request: { path: '/api/scorecards/refresh', body: {} },
+    answers: [401, 403, 403, 403, 403, 'ok'],
+    why: 'collecting calls every source for every service: platform admins, audited',
   },
   // --- upstream routes behind our features ---
   {
@@ -225,4 +273,10 @@ export const PERMISSION_MATRIX: MatrixRow[] = [
 ];
 
 /** The plugins whose every route must be in the table. */
-export const LOCAL_PLUS_PLUGINS = ['slo', 'runbooks', 'dlq', 'kyverno'];
+export const LOCAL_PLUS_PLUGINS = [
+  'slo',
+  'runbooks',
+  'dlq',
+  'kyverno',
+  'scorecards',
+];

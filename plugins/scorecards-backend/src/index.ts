@@ -1,0 +1,6 @@
+/**
+ * Production-readiness scorecards backend.
+ *
+ * @packageDocumentation
+ */
+export { scorecardsPlugin as default } from './plugin';

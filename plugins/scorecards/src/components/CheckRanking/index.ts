@@ -1,0 +1,1 @@
+export { CheckRanking, SERVICES_SHOWN } from './CheckRanking';

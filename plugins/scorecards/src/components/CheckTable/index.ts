@@ -1,0 +1,2 @@
+export { CheckTable } from './CheckTable';
+export type { CheckRow } from './CheckTable';

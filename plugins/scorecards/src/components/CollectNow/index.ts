@@ -1,0 +1,1 @@
+export { CollectNow } from './CollectNow';

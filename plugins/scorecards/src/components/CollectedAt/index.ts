@@ -1,0 +1,1 @@
+export { CollectedAt } from './CollectedAt';

@@ -1,0 +1,1 @@
+export { CollectionStatus } from './CollectionStatus';

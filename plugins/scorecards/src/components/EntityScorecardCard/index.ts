@@ -1,0 +1,1 @@
+export { EntityScorecardCard, useEntityScorecard } from './EntityScorecardCard';

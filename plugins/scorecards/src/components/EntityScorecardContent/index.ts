@@ -1,0 +1,4 @@
+export {
+  checksOfLevel,
+  EntityScorecardContent,
+} from './EntityScorecardContent';

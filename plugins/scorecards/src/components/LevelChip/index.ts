@@ -1,0 +1,1 @@
+export { LevelChip, LEVEL_COLORS } from './LevelChip';

@@ -1,0 +1,1 @@
+export { LevelTrend, SERIES, summarize } from './LevelTrend';

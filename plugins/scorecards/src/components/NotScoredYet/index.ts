@@ -1,0 +1,1 @@
+export { isNotScored, NotScoredYet } from './NotScoredYet';

@@ -1,0 +1,1 @@
+export { DIMENSIONS, RollupTable } from './RollupTable';

@@ -1,0 +1,1 @@
+export { countOutcomes, nextStep, ScorecardSummary } from './ScorecardSummary';

@@ -1,0 +1,1 @@
+export { ScorecardsPage, TREND_DAYS } from './ScorecardsPage';

@@ -1,0 +1,1 @@
+export { ServiceLevels } from './ServiceLevels';
