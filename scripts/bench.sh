@@ -18,6 +18,10 @@
 #     Kubernetes plugin's proxy beside raw reads of the same pages, snapshot
 #     writes (SQLite; PostgreSQL with the test services), the compliance
 #     page's p50/p95 and peak memory (BENCH_KYVERNO_RESULTS, BENCH_KYVERNO_RUNS).
+#   - scorecards: 200 services × 9 checks evaluated with json-rules-engine
+#     beside the same thresholds in plain code, a whole collection, and the
+#     Scorecards page's five requests over 30 days of collections (SQLite;
+#     PostgreSQL with the test services) (BENCH_SCORECARD_SERVICES).
 # Builds first unless BENCH_SKIP_BUILD=1. make test runs the bench files in
 # short mode (scripts/bench-short.sh).
 set -euo pipefail
@@ -114,3 +118,7 @@ fi
 echo
 echo "== Kyverno reports (plugins/kyverno-backend/bench/reports.ts)"
 node --expose-gc --require @backstage/cli/config/nodeTransform.cjs plugins/kyverno-backend/bench/reports.ts
+
+echo
+echo "== scorecards (plugins/scorecards-backend/bench/scorecards.ts)"
+node --expose-gc --require @backstage/cli/config/nodeTransform.cjs plugins/scorecards-backend/bench/scorecards.ts

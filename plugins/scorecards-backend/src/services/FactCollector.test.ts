@@ -169,6 +169,26 @@ const prometheus = {
       labels: { service: 'svc-wallet' },
       annotations: {},
     },
+    // Platform-wide, with a runbook per service: every service answers it.
+    {
+      group: 'platform',
+      name: 'SLOErrorBudgetBurnPage',
+      labels: { severity: 'page' },
+      annotations: {
+        runbook_url:
+          'https://portal/docs/default/component/{{ $labels.service }}/runbooks/slo-burn/',
+      },
+    },
+    // Platform-wide, answered by the platform's own runbook: not a service's.
+    {
+      group: 'platform',
+      name: 'KafkaBrokerDown',
+      labels: { severity: 'page' },
+      annotations: {
+        runbook_url:
+          'https://portal/docs/default/component/docs/runbooks/kafka-recovery/',
+      },
+    },
   ],
 } as unknown as PrometheusHttpClient;
 
@@ -240,8 +260,12 @@ describe('FactCollector', () => {
     // answering one is stale, the other alert has none.
     expect(facts.runbooks).toEqual({
       ok: true,
-      alerts: ['LedgerQueueBacklog', 'SloErrorBudgetBurn'],
-      uncovered: ['LedgerQueueBacklog'],
+      alerts: [
+        'LedgerQueueBacklog',
+        'SLOErrorBudgetBurnPage',
+        'SloErrorBudgetBurn',
+      ],
+      uncovered: ['LedgerQueueBacklog', 'SLOErrorBudgetBurnPage'],
       stale: ['slo-burn (reviewed 2026-01-02)'],
     });
     expect(facts.kyverno).toEqual({

@@ -207,17 +207,7 @@ export class FactCollector {
           );
         }
         if ('ok' in rules) return rules;
-        const name = entity.metadata.name;
-        const alerts = [
-          ...new Set(
-            rules
-              .filter(
-                r =>
-                  r.labels.service === name || r.labels.sloth_service === name,
-              )
-              .map(r => r.name),
-          ),
-        ].sort();
+        const alerts = alertsOf(entity.metadata.name, rules);
         if (!entity.metadata.annotations?.['backstage.io/techdocs-ref']) {
           return {
             ok: true as const,
@@ -361,6 +351,26 @@ export class FactCollector {
       ? { ok: true, annotated, site: 'built', builtAt: site.builtAt }
       : { ok: true, annotated, site: 'missing' };
   }
+}
+
+/**
+ * The alerts a service has to answer: rules labelled with its name
+ * (`service` or Sloth's `sloth_service`), and platform-wide rules that
+ * carry no service label but link a runbook per service
+ * (`runbook_url` templated with `$labels.service`): every service they
+ * fire for needs that runbook, like the SLO burn alerts.
+ */
+export function alertsOf(
+  service: string,
+  rules: PrometheusAlertingRule[],
+): string[] {
+  const perService = /\$labels\.(sloth_)?service\b/;
+  const applies = (r: PrometheusAlertingRule) => {
+    const named = r.labels.service ?? r.labels.sloth_service;
+    if (named !== undefined) return named === service;
+    return perService.test(r.annotations.runbook_url ?? '');
+  };
+  return [...new Set(rules.filter(applies).map(r => r.name))].sort();
 }
 
 function unavailable(error: string): Unavailable {

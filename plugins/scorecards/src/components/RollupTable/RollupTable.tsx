@@ -28,9 +28,19 @@ export const DIMENSIONS: Record<
 const LEVEL_COLUMNS: LevelOrNone[] = ['none', 'bronze', 'silver', 'gold'];
 
 const useStyles = makeStyles({
-  head: { '& > th': { whiteSpace: 'nowrap', verticalAlign: 'bottom' } },
+  head: {
+    '& > th': { verticalAlign: 'bottom' },
+    '& > th:not($check)': { whiteSpace: 'nowrap' },
+  },
   // Check titles are long: they wrap, in a column narrow enough to scan.
-  check: { minWidth: 110, maxWidth: 140, verticalAlign: 'bottom' },
+  check: {
+    minWidth: 120,
+    maxWidth: 150,
+    verticalAlign: 'bottom',
+    wordBreak: 'keep-all',
+  },
+  // A team or system name stays on one line.
+  key: { minWidth: 160, whiteSpace: 'nowrap' },
   group: { borderLeft: '1px solid rgba(128, 128, 128, 0.4)' },
 });
 
@@ -85,7 +95,12 @@ export function RollupTable({ rollup }: { rollup: Rollup }) {
         <TableBody>
           {rollup.rows.map(row => (
             <TableRow key={row.key} data-key={row.key}>
-              <TableCell component="th" scope="row" role="rowheader">
+              <TableCell
+                component="th"
+                scope="row"
+                role="rowheader"
+                className={classes.key}
+              >
                 {row.key === 'none' ? (
                   dimension.none
                 ) : (
