@@ -130,7 +130,9 @@ test.describe('Production-readiness scorecards', () => {
     await page.goto('/scorecards');
     const scorecards = page.getByTestId('scorecards-page');
 
-    const ranking = page.getByRole('table', { name: /by number of failing services/i });
+    const ranking = page.getByRole('table', {
+      name: /by number of failing services/i,
+    });
     const policyRow = ranking.getByRole('row', {
       name: /No critical or high policy failures/,
     });

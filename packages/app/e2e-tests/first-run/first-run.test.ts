@@ -89,6 +89,45 @@ test.describe('first run with the dev services', () => {
     await expectAccessible(page, [A11Y_SCOPES.onCall], 'the On call page');
   });
 
+  test('the Scorecards page levels every service, and svc-ledger says what blocks its next level', async ({
+    page,
+  }, testInfo) => {
+    await signInAsGuest(page);
+    // The first collection runs 20 s after start-up; the page shows it
+    // once it has landed (a reload, as a user coming back would do).
+    await expect(async () => {
+      await page.goto('/scorecards');
+      await expect(
+        page.getByRole('table', { name: /by number of failing services/i }),
+      ).toBeVisible({ timeout: 5_000 });
+    }).toPass({ timeout: 120_000 });
+    await expect(page.getByText(/^Every service \(\d+\)/)).toBeVisible();
+    await expect(
+      page
+        .getByTestId('scorecards-page')
+        .getByRole('link', { name: 'svc-ledger', exact: true })
+        .first(),
+    ).toBeVisible();
+    await page.screenshot({
+      path: testInfo.outputPath('scorecards.png'),
+      fullPage: true,
+    });
+    await expectAccessible(
+      page,
+      [A11Y_SCOPES.scorecardsPage],
+      'the Scorecards page',
+    );
+
+    await page.goto('/catalog/default/component/svc-ledger');
+    const card = infoCard(page, 'Production readiness');
+    await expect(card).toContainText(/Next: (Bronze|Silver|Gold)/);
+    await expectAccessible(
+      page,
+      [A11Y_SCOPES.scorecardCard],
+      "svc-ledger's Production readiness card",
+    );
+  });
+
   test("svc-ledger's dead letters and a table's live columns", async ({
     page,
   }, testInfo) => {
