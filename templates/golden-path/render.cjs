@@ -7,7 +7,9 @@
  *
  *   node templates/golden-path/render.cjs <output-dir> [values.json]
  *
- * Values default to templates/golden-path/example-values.json. */
+ * Values default to templates/golden-path/example-values.json.
+ * GOLDEN_PATH_TEMPLATE_DIR=<folder> renders that copy of the golden path
+ * (an older release) instead of this one. */
 const path = require('node:path');
 const fs = require('node:fs');
 const { ConfigReader } = require('@backstage/config');
@@ -25,7 +27,9 @@ const {
 async function main() {
   const [outDir, valuesFile] = process.argv.slice(2);
   if (!outDir) throw new Error('usage: render.cjs <output-dir> [values.json]');
-  const templateDir = __dirname;
+  // Another release's folder (scripts/dev-upgrade-demo.cjs renders an older
+  // one extracted from git), this one by default.
+  const templateDir = path.resolve(process.env.GOLDEN_PATH_TEMPLATE_DIR ?? __dirname);
   const values = {
     // What svc-<language>.yaml computes with the portal's todayUtc() global.
     generatedOn: new Date().toISOString().slice(0, 10),

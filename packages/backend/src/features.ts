@@ -33,6 +33,7 @@ import rolesModule from '@internal/plugin-permission-backend-module-roles';
 import runbooksPlugin from '@internal/plugin-runbooks-backend';
 import goldenPathModule from '@internal/plugin-scaffolder-backend-module-golden-path';
 import scorecardsPlugin from '@internal/plugin-scorecards-backend';
+import templateUpgradesPlugin from '@internal/plugin-template-upgrades-backend';
 import sloPlugin from '@internal/plugin-slo-backend';
 import { guestSignIn } from './features/guestSignIn';
 
@@ -69,13 +70,15 @@ export const scaffolderFeatures: BackendFeature[] = [
 ];
 
 /** The Local-Plus plugins: runbooks and on-call, SLOs, dead letters,
- * Kyverno policy reports, and the scorecards built from all of them. */
+ * Kyverno policy reports, the scorecards built from all of them, and the
+ * golden path's template upgrades. */
 export const localPlusFeatures: BackendFeature[] = [
   runbooksPlugin,
   sloPlugin,
   dlqPlugin,
   kyvernoPlugin,
   scorecardsPlugin,
+  templateUpgradesPlugin,
 ];
 
 export const portalFeatures: BackendFeature[] = [

@@ -238,6 +238,44 @@ export const PERMISSION_MATRIX: MatrixRow[] = [
     answers: [401, 403, 403, 403, 403, 'ok'],
     why: 'collecting calls every source for every service: platform admins, audited',
   },
+  // --- template upgrades: who is behind the golden path, and the upgrade
+  // (template-upgrades.read, every role; creating the upgrade branch or pull
+  // request: the owning team and admins, template-upgrades.create on the
+  // entity) ---
+  {
+    route: 'GET /api/template-upgrades/drift',
+    request: { path: '/api/template-upgrades/drift' },
+    answers: READ,
+    why: 'the platform team sees who is behind',
+  },
+  {
+    route: 'GET /api/template-upgrades/entities/:kind/:namespace/:name/drift',
+    request: {
+      path: '/api/template-upgrades/entities/component/default/svc-ledger/drift',
+    },
+    answers: READ,
+    why: "a service's Golden path card",
+  },
+  {
+    route:
+      'GET /api/template-upgrades/entities/:kind/:namespace/:name/proposal',
+    request: {
+      path: '/api/template-upgrades/entities/component/default/svc-ledger/proposal',
+    },
+    answers: READ,
+    why: 'what an upgrade would change: a diff, nothing written',
+  },
+  {
+    route:
+      'POST /api/template-upgrades/entities/:kind/:namespace/:name/upgrade',
+    request: {
+      path: '/api/template-upgrades/entities/component/default/svc-ledger/upgrade',
+      body: {},
+    },
+    // The matrix's developer owns nothing: owners are the catalog's to say.
+    answers: [401, 403, 403, 403, 403, 'ok'],
+    why: "writes a branch to the service's repository: its owners and admins, audited",
+  },
   // --- upstream routes behind our features ---
   {
     route: 'POST /api/catalog/locations',
@@ -279,4 +317,5 @@ export const LOCAL_PLUS_PLUGINS = [
   'dlq',
   'kyverno',
   'scorecards',
+  'template-upgrades',
 ];

@@ -35,7 +35,8 @@ export const ROLE_GRANTS: Record<Role, Grant> = {
   developer: {
     read: true,
     // Their own services' dead-letter payloads; not the platform-wide view.
-    ownedOnly: ['dlq.message.read'],
+    // Upgrading their own services to the golden path's newest release.
+    ownedOnly: ['dlq.message.read', 'template-upgrades.create'],
     except: ['dlq.platform.read'],
     allow: [
       // Register and refresh their own components, validate catalog files.

@@ -1,0 +1,57 @@
+import { RootConfigService } from '@backstage/backend-plugin-api';
+import path from 'node:path';
+import { z } from 'zod';
+
+export interface TemplateUpgradesConfig {
+  goldenPath: { directory: string; templates: string[]; history?: string };
+  localRepositories: string[];
+}
+
+const folder = z.string().trim().min(1, 'expected a folder');
+const schema = z.strictObject({
+  goldenPath: z.strictObject({
+    directory: folder,
+    templates: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^template:default\/[a-z0-9-]{1,60}$/,
+            'expected template:default/<name>',
+          ),
+      )
+      .min(1, 'name at least one template'),
+    history: folder.optional(),
+  }),
+  localRepositories: z.array(folder).default([]),
+});
+
+/**
+ * Reads and checks `templateUpgrades` at start-up; folders are resolved
+ * against the backend's working directory. Unset: the plugin is off (its
+ * routes say so).
+ */
+export function readTemplateUpgradesConfig(
+  config: RootConfigService,
+): TemplateUpgradesConfig | undefined {
+  const raw = config.getOptional('templateUpgrades');
+  if (raw === undefined) return undefined;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = issue.path.reduce<string>(
+      (k, p) => (typeof p === 'number' ? `${k}[${p}]` : `${k}.${String(p)}`),
+      'templateUpgrades',
+    );
+    throw new Error(`Invalid config ${key}: ${issue.message}`);
+  }
+  const { goldenPath, localRepositories } = parsed.data;
+  return {
+    goldenPath: {
+      directory: path.resolve(goldenPath.directory),
+      templates: goldenPath.templates,
+      history: goldenPath.history && path.resolve(goldenPath.history),
+    },
+    localRepositories: localRepositories.map(r => path.resolve(r)),
+  };
+}

@@ -1,0 +1,6 @@
+/**
+ * Template upgrades backend.
+ *
+ * @packageDocumentation
+ */
+export { templateUpgradesPlugin as default } from './plugin';
