@@ -47,6 +47,7 @@ bench "dead letters v2" plugins/dlq-backend/bench/v2.ts \
   "$(command -v redis-server >/dev/null || echo "Debian's redis-server is not installed")"
 bench "Kyverno reports" plugins/kyverno-backend/bench/reports.ts
 bench "scorecards" plugins/scorecards-backend/bench/scorecards.ts
+bench "template upgrades" plugins/template-upgrades-backend/bench/upgrades.ts
 
 # The golden path's service against pgbench (a shell script: it renders,
 # installs and builds a service, about 40 s in short mode).

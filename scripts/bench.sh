@@ -22,6 +22,9 @@
 #     beside the same thresholds in plain code, a whole collection, and the
 #     Scorecards page's five requests over 30 days of collections (SQLite;
 #     PostgreSQL with the test services) (BENCH_SCORECARD_SERVICES).
+#   - template upgrades: the drift of 200 generated services beside the
+#     catalog query it makes, and one upgrade proposal (two releases
+#     rendered, the three-way merge) beside one render (BENCH_UPGRADE_SERVICES).
 # Builds first unless BENCH_SKIP_BUILD=1. make test runs the bench files in
 # short mode (scripts/bench-short.sh).
 set -euo pipefail
@@ -122,3 +125,7 @@ node --expose-gc --require @backstage/cli/config/nodeTransform.cjs plugins/kyver
 echo
 echo "== scorecards (plugins/scorecards-backend/bench/scorecards.ts)"
 node --expose-gc --require @backstage/cli/config/nodeTransform.cjs plugins/scorecards-backend/bench/scorecards.ts
+
+echo
+echo "== template upgrades (plugins/template-upgrades-backend/bench/upgrades.ts)"
+node --expose-gc --require @backstage/cli/config/nodeTransform.cjs plugins/template-upgrades-backend/bench/upgrades.ts

@@ -128,6 +128,10 @@ start() {
   # takes a lock); a failure here is reported per service below.
   step "installing Debian's packages" bash scripts/services.sh install
   bash scripts/services.sh write-env >/dev/null 2>&1
+  # A service one golden-path release behind (Template upgrades), in a local
+  # repository the catalog reads (app-config.yaml); made once.
+  step "the template-upgrade demo service" node scripts/dev-upgrade-demo.cjs "$REPO_ROOT/.tmp/dev-upgrades" &&
+    ready "svc-upgrade-demo, one golden-path release behind (Template upgrades)"
   # All at once: each is ready as soon as its own data is.
   start_postgres &
   start_kafka &

@@ -9,6 +9,8 @@ export interface Config {
       templates: string[];
       /** A git repository holding older releases at the commits the changelog names (development: the portal's checkout). */
       history?: string;
+      /** The template folder's path inside that repository (templates/golden-path). */
+      historyPath?: string;
     };
     /** Folders where services' repositories may be read and branched on this host (publish:local's target). */
     localRepositories?: string[];

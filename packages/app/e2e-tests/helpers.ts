@@ -59,6 +59,12 @@ export const A11Y_SCOPES = {
   scorecardCard: '[data-testid="scorecard-card"]',
   /** The Scorecard tab of a service. */
   scorecardTab: '[data-testid="scorecard-tab"]',
+  /** The Template upgrades page's content (plugins/template-upgrades). */
+  templateUpgradesPage: '[data-testid="template-upgrades-page"]',
+  /** The Golden path card on a generated service's overview. */
+  templateCard: '[data-testid="template-card"]',
+  /** The Upgrade tab of a generated service. */
+  upgradeTab: '[data-testid="upgrade-tab"]',
   /** The golden-path form's name field (packages/app/src/modules/goldenPath). */
   serviceNamePicker: '[data-testid="service-name-picker"]',
 } as const;

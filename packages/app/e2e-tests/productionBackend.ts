@@ -3,6 +3,7 @@
  * production config plus the e2e overrides, on the PostgreSQL started by
  * scripts/services.sh (LOCALPLUS_PG_*).
  */
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '../../..');
@@ -20,12 +21,29 @@ export const baseURL = `http://localhost:${port}`;
  */
 export const scaffoldedDir = path.join(repoRoot, '.tmp/e2e-scaffolded');
 
+/**
+ * Where the template-upgrade journey's service lives: a repository one
+ * golden-path release behind, with a change of its own
+ * (scripts/dev-upgrade-demo.cjs, made here once, before any backend starts).
+ */
+export const upgradesDir = path.join(repoRoot, '.tmp/e2e-upgrades');
+execFileSync(
+  'node',
+  [path.join(repoRoot, 'scripts/dev-upgrade-demo.cjs'), upgradesDir],
+  {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+);
+
 /** The backend's log, kept for the tests that check what it reports. */
 export const backendLog = path.join(repoRoot, '.tmp/e2e-backend.log');
 
 export const backendEnv: Record<string, string> = {
   PROD_BACKEND_LOG: backendLog,
   LOCALPLUS_E2E_SCAFFOLDED_DIR: scaffoldedDir,
+  LOCALPLUS_E2E_UPGRADES_DIR: upgradesDir,
+  // Older golden-path releases are read from this checkout's history.
+  LOCALPLUS_REPO_ROOT: repoRoot,
   PORTAL_BASE_URL: baseURL,
   PORTAL_PORT: String(port),
   AUTH_SESSION_SECRET: 'e2e-session-secret-not-for-production',

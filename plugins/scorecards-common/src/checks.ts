@@ -25,6 +25,7 @@ export const CHECK_IDS = [
   'data-ownership',
   'error-budget',
   'dead-letters',
+  'golden-path-release',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
@@ -111,6 +112,14 @@ export const CHECKS: readonly CheckDefinition[] = [
       'The service has no dead letters on the critical queue (it declares its dead-letter source).',
     level: 'gold',
     howToFix: fix('dead-letters'),
+  },
+  {
+    id: 'golden-path-release',
+    title: 'On the newest golden-path release',
+    description:
+      'The service was generated from the golden path and is at its newest release (or upgraded to it).',
+    level: 'gold',
+    howToFix: fix('golden-path-release'),
   },
 ];
 

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { z } from 'zod';
 
 export interface TemplateUpgradesConfig {
-  goldenPath: { directory: string; templates: string[]; history?: string };
+  goldenPath: {
+    directory: string;
+    templates: string[];
+    history?: string;
+    historyPath: string;
+  };
   localRepositories: string[];
 }
 
@@ -22,6 +27,14 @@ const schema = z.strictObject({
       )
       .min(1, 'name at least one template'),
     history: folder.optional(),
+    historyPath: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/,
+        'expected a relative path such as templates/golden-path',
+      )
+      .refine(p => !p.split('/').includes('..'), 'must not contain ..')
+      .default('templates/golden-path'),
   }),
   localRepositories: z.array(folder).default([]),
 });
@@ -51,6 +64,7 @@ export function readTemplateUpgradesConfig(
       directory: path.resolve(goldenPath.directory),
       templates: goldenPath.templates,
       history: goldenPath.history && path.resolve(goldenPath.history),
+      historyPath: goldenPath.historyPath,
     },
     localRepositories: localRepositories.map(r => path.resolve(r)),
   };

@@ -79,8 +79,11 @@ export async function createRouter(options: {
     return options.upgrades;
   }
 
-  async function reader(req: express.Request) {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+  async function reader(
+    req: express.Request,
+    allow: Array<'user' | 'service'> = ['user'],
+  ) {
+    const credentials = await httpAuth.credentials(req, { allow });
     const [decision] = await permissions.authorize(
       [{ permission: templateUpgradesReadPermission }],
       { credentials },
@@ -106,7 +109,8 @@ export async function createRouter(options: {
   }
 
   router.get('/drift', async (req, res) => {
-    const credentials = await reader(req);
+    // Also read by the portal's scorecards, as a service, once per collection.
+    const credentials = await reader(req, ['user', 'service']);
     parse(emptyQuery, req.query, 'query');
     res.json(await upgrades().drift(credentials));
   });

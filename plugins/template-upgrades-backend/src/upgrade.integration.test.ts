@@ -1,12 +1,12 @@
 /**
- * The issue's scenario, for real: a template repository with release 1.1.0
- * (the golden path as it is), a service generated from it and changed by
- * hand, then release 1.2.0 that changes a manifest and a source file. The
+ * The issue's scenario, for real: a template repository whose release FROM
+ * is the golden path as it is, a service generated from it and changed by
+ * hand, then release TO that changes a manifest and a source file. The
  * portal must say the service is one release behind, and its upgrade must
  * bring both template changes and keep the hand-made one; a hand change on
  * the same lines is a conflict, reported and marked, never overwritten.
  */
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ScmIntegrations } from '@backstage/integration';
@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import semver from 'semver';
 import YAML from 'yaml';
 import { ReleaseRenderer } from './services/ReleaseRenderer';
 import { ServiceRepositories } from './services/ServiceRepositories';
@@ -37,6 +38,15 @@ const git = (cwd: string, ...args: string[]) =>
     },
   });
 
+// The golden path as this commit has it is release FROM; the test makes TO.
+const FROM = /templateVersion: '(\d+\.\d+\.\d+)'/.exec(
+  fs.readFileSync(
+    path.join(repoRoot, 'templates/golden-path/form/steps.yaml'),
+    'utf8',
+  ),
+)![1];
+const TO = semver.inc(FROM, 'minor')!;
+
 const MANIFEST = 'k8s/base/deployment.yaml';
 const SOURCE = 'src/app/infrastructure/logger.ts';
 const HAND_CHANGED = 'README.md';
@@ -58,37 +68,38 @@ beforeAll(() => {
   templateDir = path.join(history, 'templates', 'golden-path');
   reposDir = path.join(work, 'repos');
   fs.mkdirSync(reposDir);
-  // Release 1.1.0: the golden path as this commit has it.
+  // Release FROM: the golden path as this commit has it.
   fs.cpSync(path.join(repoRoot, 'templates', 'golden-path'), templateDir, {
     recursive: true,
     filter: src => !/(__pycache__|\.ruff_cache|node_modules)/.test(src),
   });
   git(history, 'init', '-q', '-b', 'main');
   git(history, 'add', '-A');
-  git(history, 'commit', '-q', '-m', 'golden path 1.1.0');
-  const release110 = git(history, 'rev-parse', 'HEAD').trim();
+  git(history, 'commit', '-q', '-m', `golden path ${FROM}`);
+  const releaseFrom = git(history, 'rev-parse', 'HEAD').trim();
 
-  // Release 1.2.0: a manifest and a source file change.
+  // Release TO: a manifest and a source file change.
   edit(`shared/${MANIFEST}`, t =>
     t.replace(
       '  revisionHistoryLimit: 5\n',
-      '  revisionHistoryLimit: 10\n  # 1.2.0: keep more history for rollbacks.\n',
+      `  revisionHistoryLimit: 10\n  # ${TO}: keep more history for rollbacks.\n`,
     ),
   );
   edit(
     `typescript/${SOURCE}`,
-    t => `// Structured logs (golden path 1.2.0).\n${t}`,
+    t => `// Structured logs (golden path ${TO}).\n${t}`,
   );
   edit('form/steps.yaml', t =>
-    t.replace("templateVersion: '1.1.0'", "templateVersion: '1.2.0'"),
+    t.replace(`templateVersion: '${FROM}'`, `templateVersion: '${TO}'`),
   );
   edit('CHANGELOG.md', t =>
     t.replace(
-      '## 1.1.0 — 2026-12-06\n',
-      `## 1.2.0 — 2026-12-07\n\n- Deployments keep 10 revisions for rollbacks.\n- The logger says where structured logs go.\n\n## 1.1.0 — 2026-12-06\n\nCommit: ${release110}\n`,
+      new RegExp(`^## ${FROM.replace(/\./g, '\\.')}( .*)?$`, 'm'),
+      heading =>
+        `## ${TO} — 2026-12-31\n\n- Deployments keep 10 revisions for rollbacks.\n- The logger says where structured logs go.\n\n${heading}\n\nCommit: ${releaseFrom}`,
     ),
   );
-  git(history, 'commit', '-q', '-am', 'golden path 1.2.0');
+  git(history, 'commit', '-q', '-am', `golden path ${TO}`);
 });
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -100,7 +111,7 @@ const renderer = new ReleaseRenderer({
   logger,
 });
 
-/** A service generated at 1.1.0 (the portal's own renderer), committed, and registered. */
+/** A service generated at FROM (the portal's own renderer), committed, and registered. */
 async function generateService(
   name: string,
   releases: TemplateReleases,
@@ -117,14 +128,14 @@ async function generateService(
     language: 'typescript',
   };
   await renderer.render({
-    folder: await releases.folderOf('1.1.0'),
-    version: '1.1.0',
+    folder: await releases.folderOf(FROM),
+    version: FROM,
     values,
     into: dir,
   });
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'Generated from the golden path 1.1.0');
+  git(dir, 'commit', '-q', '-m', `Generated from the golden path ${FROM}`);
   handChange(dir);
   git(dir, 'commit', '-q', '-am', 'Our own change');
   // The Component, the first document of catalog-info.yaml.
@@ -164,30 +175,28 @@ async function serviceFor(entities: Entity[]) {
 }
 
 describe('template upgrades', () => {
-  it('shows a service generated at 1.1.0 one release behind, with what 1.2.0 brings', async () => {
+  it('shows a service generated at the current release one release behind the next, with what it brings', async () => {
     const { releases } = await serviceFor([]);
     const { entity } = await generateService('svc-drift', releases, dir =>
       fs.appendFileSync(path.join(dir, HAND_CHANGED), '\nOur notes.\n'),
     );
     const { upgrades } = await serviceFor([entity]);
-    const list = await upgrades.drift(
-      mockServices.auth().getNoneCredentials?.() ?? ({} as never),
-    );
+    const list = await upgrades.drift(mockCredentials.user());
     expect(list.templates).toContainEqual({
       template: 'template:default/svc-typescript',
-      current: '1.2.0',
+      current: TO,
     });
     expect(list.services).toEqual([
       expect.objectContaining({
         entityRef: 'component:default/svc-drift',
-        version: '1.1.0',
-        current: '1.2.0',
+        version: FROM,
+        current: TO,
         status: 'behind',
         behind: 1,
         releases: [
           {
-            version: '1.2.0',
-            date: '2026-12-07',
+            version: TO,
+            date: '2026-12-31',
             notes: [
               'Deployments keep 10 revisions for rollbacks.',
               'The logger says where structured logs go.',
@@ -208,8 +217,8 @@ describe('template upgrades', () => {
     const change = (p: string) =>
       proposal.files.find(f => f.path === p)?.change;
     expect(proposal).toMatchObject({
-      from: '1.1.0',
-      to: '1.2.0',
+      from: FROM,
+      to: TO,
       conflicts: [],
     });
     expect(change(MANIFEST)).toBe('template');
@@ -227,21 +236,21 @@ describe('template upgrades', () => {
       email: 'julien@local-plus.example',
     });
     expect(result).toMatchObject({
-      branch: 'golden-path/upgrade-1.2.0',
-      from: '1.1.0',
-      to: '1.2.0',
+      branch: `golden-path/upgrade-${TO}`,
+      from: FROM,
+      to: TO,
       conflicts: [],
     });
     const show = (p: string) => git(dir, 'show', `${result.branch}:${p}`);
     expect(show(MANIFEST)).toContain('revisionHistoryLimit: 10');
-    expect(show(SOURCE)).toMatch(
-      /^\/\/ Structured logs \(golden path 1\.2\.0\)\./,
-    );
+    expect(
+      show(SOURCE).startsWith(`// Structured logs (golden path ${TO}).`),
+    ).toBe(true);
     expect(show(HAND_CHANGED)).toContain('Our notes.');
     expect(show('catalog-info.yaml')).toContain(
-      'local-plus.io/template-version: "1.2.0"',
+      `local-plus.io/template-version: "${TO}"`,
     );
-    expect(JSON.parse(show('.golden-path.json')).version).toBe('1.2.0');
+    expect(JSON.parse(show('.golden-path.json')).version).toBe(TO);
     // The commit is the user's, on top of the service's head.
     expect(
       git(dir, 'log', '-1', '--format=%an <%ae>|%P', result.branch).trim(),
@@ -252,7 +261,7 @@ describe('template upgrades', () => {
     // Asking twice does not move the branch.
     await expect(
       upgrades.upgrade(entity, { name: 'x', email: 'x@example.com' }),
-    ).rejects.toThrow('Branch golden-path/upgrade-1.2.0 already exists');
+    ).rejects.toThrow(`Branch golden-path/upgrade-${TO} already exists`);
   });
 
   it('reports a hand change on the lines the release changes as a conflict, with markers, never overwritten', async () => {
@@ -285,7 +294,7 @@ describe('template upgrades', () => {
     expect(merged).toContain('<<<<<<< svc-conflict (your repository)');
     expect(merged).toContain('revisionHistoryLimit: 3');
     expect(merged).toContain('revisionHistoryLimit: 10');
-    expect(merged).toContain('>>>>>>> golden path 1.2.0');
+    expect(merged).toContain(`>>>>>>> golden path ${TO}`);
     expect(git(dir, 'log', '-1', '--format=%B', result.branch)).toContain(
       `Conflicts to resolve by hand (the files carry conflict markers):\n- ${MANIFEST}`,
     );
@@ -298,7 +307,7 @@ describe('template upgrades', () => {
         path.join(d, '.golden-path.json'),
         JSON.stringify({
           template: 'template:default/svc-typescript',
-          version: '1.1.0',
+          version: FROM,
           values: { language: '../etc', name: 'x' },
         }),
       ),

@@ -245,8 +245,8 @@ export const PERMISSION_MATRIX: MatrixRow[] = [
   {
     route: 'GET /api/template-upgrades/drift',
     request: { path: '/api/template-upgrades/drift' },
-    answers: READ,
-    why: 'the platform team sees who is behind',
+    answers: READ_AND_SCORECARDS,
+    why: 'the platform team sees who is behind; the scorecards, as a service',
   },
   {
     route: 'GET /api/template-upgrades/entities/:kind/:namespace/:name/drift',

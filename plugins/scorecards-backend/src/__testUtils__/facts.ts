@@ -39,6 +39,7 @@ export function goldFacts(): ServiceFacts {
     },
     dataOwnership: { findings: [] },
     deadLetters: { ok: true, declared: true, critical: 0 },
+    goldenPath: { ok: true, version: '1.2.0', current: '1.2.0', behind: 0 },
   };
 }
 

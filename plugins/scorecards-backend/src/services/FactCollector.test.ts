@@ -142,6 +142,16 @@ function sourcesWith(
         { queue: 'default', depth: 7 },
       ],
     }),
+    goldenPathDrift: async () => ({
+      services: [
+        {
+          entityRef: 'component:default/svc-ledger',
+          version: '1.1.0',
+          current: '1.2.0',
+          behind: 1,
+        },
+      ],
+    }),
     techdocsSite: async () => ({ builtAt: '2026-12-06T09:00:00.000Z' }),
     buildTechdocs: async () => undefined,
     ...overrides,
@@ -275,6 +285,15 @@ describe('FactCollector', () => {
       criticalOrHigh: 1,
       policies: ['require-non-root'],
     });
+    // Its release, from the template-upgrades plugin; the orphan was not
+    // generated from the golden path.
+    expect(facts.goldenPath).toEqual({
+      ok: true,
+      version: '1.1.0',
+      current: '1.2.0',
+      behind: 1,
+    });
+    expect(orphanFacts.goldenPath).toEqual({ ok: true, behind: 0 });
     expect(facts.deadLetters).toEqual({
       ok: true,
       declared: true,

@@ -65,9 +65,25 @@ export class FactCollector {
   async collect(): Promise<{ service: ScoredService; facts: ServiceFacts }[]> {
     const catalog = await this.readCatalog();
     const rules = await this.alertingRules();
+    const drift = await attempt(() => this.options.sources.goldenPathDrift());
+    const goldenPathOf = (ref: string): ServiceFacts['goldenPath'] => {
+      if ('ok' in drift) return drift;
+      const service = drift.services.find(d => d.entityRef === ref);
+      return service
+        ? {
+            ok: true,
+            version: service.version,
+            current: service.current,
+            behind: service.behind,
+          }
+        : { ok: true, behind: 0 };
+    };
     return mapLimit(catalog.services, this.options.concurrency, async s => ({
       service: s,
-      facts: await this.factsOf(s, catalog, rules),
+      facts: {
+        ...(await this.factsOf(s, catalog, rules)),
+        goldenPath: goldenPathOf(s.entityRef),
+      },
     }));
   }
 
@@ -171,7 +187,7 @@ export class FactCollector {
     service: ScoredService,
     catalog: Awaited<ReturnType<FactCollector['readCatalog']>>,
     rules: PrometheusAlertingRule[] | Unavailable | undefined,
-  ): Promise<ServiceFacts> {
+  ): Promise<Omit<ServiceFacts, 'goldenPath'>> {
     const { entity } = service;
     const compound = getCompoundEntityRef(entity);
     const { sources } = this.options;

@@ -62,6 +62,18 @@ const deadLetterList = z.object({
 });
 export type DeadLetterFacts = z.infer<typeof deadLetterList>;
 
+const goldenPathDrift = z.object({
+  services: z.array(
+    z.object({
+      entityRef: z.string(),
+      version: z.string(),
+      current: z.string(),
+      behind: z.number(),
+    }),
+  ),
+});
+export type GoldenPathDrift = z.infer<typeof goldenPathDrift>;
+
 const techdocsMetadata = z.object({
   site_name: z.string().optional(),
   build_timestamp: z.number().optional(),
@@ -111,6 +123,11 @@ export class PluginSources {
   deadLetters(entityRef: string): Promise<DeadLetterFacts> {
     const q = new URLSearchParams({ entityRef, limit: '1' });
     return this.get('dlq', `/dead-letters?${q}`, deadLetterList);
+  }
+
+  /** `GET /api/template-upgrades/drift`: every generated service's release. */
+  goldenPathDrift(): Promise<GoldenPathDrift> {
+    return this.get('template-upgrades', '/drift', goldenPathDrift);
   }
 
   /**

@@ -53,6 +53,16 @@ export interface ServiceFacts {
     findings: { entityRef: string; rule: string; message: string }[];
   };
   deadLetters: { ok: true; declared: boolean; critical: number } | Unavailable;
+  /** Its golden-path release, from the template-upgrades plugin. */
+  goldenPath:
+    | {
+        ok: true;
+        /** Undefined: not generated from the golden path. */
+        version?: string;
+        current?: string;
+        behind: number;
+      }
+    | Unavailable;
 }
 
 /** The source of each fact, as `sourceProblems` names it. */
@@ -65,4 +75,5 @@ export const FACT_SOURCES: Record<keyof ServiceFacts, string> = {
   kyverno: 'kyverno',
   dataOwnership: 'catalog',
   deadLetters: 'dlq',
+  goldenPath: 'template-upgrades',
 };

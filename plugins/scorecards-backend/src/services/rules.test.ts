@@ -184,6 +184,18 @@ describe('the checks', () => {
       { deadLetters: { ok: true, declared: false, critical: 0 } },
       /declares no dead-letter source/,
     ],
+    [
+      'golden-path-release',
+      {
+        goldenPath: { ok: true, version: '1.1.0', current: '1.2.0', behind: 1 },
+      },
+      /At 1\.1\.0, 1 release behind 1\.2\.0: see the Upgrade tab/,
+    ],
+    [
+      'golden-path-release',
+      { goldenPath: { ok: true, behind: 0 } },
+      /Not generated from the golden path/,
+    ],
   ];
 
   it.each(failing)('fails %s (case %#)', async (id, change, detail) => {

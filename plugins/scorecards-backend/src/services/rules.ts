@@ -39,6 +39,8 @@ export function measuresOf(f: ServiceFacts): Record<string, number> {
     dataFindings: f.dataOwnership.findings.length,
     deadLettersDeclared: f.deadLetters.ok && f.deadLetters.declared ? 1 : 0,
     criticalDeadLetters: f.deadLetters.ok ? f.deadLetters.critical : 0,
+    goldenPathGenerated: f.goldenPath.ok && f.goldenPath.version ? 1 : 0,
+    goldenPathBehind: f.goldenPath.ok ? f.goldenPath.behind : 0,
   };
 }
 
@@ -106,6 +108,12 @@ export const RULES: Record<
     needs: ['deadLetters'],
     conditions: {
       all: [atLeast('deadLettersDeclared', 1), none('criticalDeadLetters')],
+    },
+  },
+  'golden-path-release': {
+    needs: ['goldenPath'],
+    conditions: {
+      all: [atLeast('goldenPathGenerated', 1), none('goldenPathBehind')],
     },
   },
 };
@@ -209,6 +217,15 @@ export function detailOf(
       return f.deadLetters.critical
         ? `${f.deadLetters.critical} dead letters on critical: see the Dead letters tab and its runbook.`
         : 'No dead letter on critical.';
+    case 'golden-path-release':
+      if (!f.goldenPath.ok) return f.goldenPath.error;
+      if (!f.goldenPath.version)
+        return 'Not generated from the golden path (no local-plus.io/template): nothing to keep it up to date.';
+      return f.goldenPath.behind
+        ? `At ${f.goldenPath.version}, ${f.goldenPath.behind} release${
+            f.goldenPath.behind > 1 ? 's' : ''
+          } behind ${f.goldenPath.current}: see the Upgrade tab.`
+        : `At ${f.goldenPath.version}, the newest release.`;
     default:
       return '';
   }

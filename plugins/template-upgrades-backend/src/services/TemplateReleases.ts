@@ -76,6 +76,7 @@ export class TemplateReleases {
     readonly templates: string[],
     readonly releases: Release[],
     private readonly history: string | undefined,
+    private readonly historyPath: string,
     private readonly cacheDir: string,
   ) {}
 
@@ -83,6 +84,8 @@ export class TemplateReleases {
     directory: string;
     templates: string[];
     history?: string;
+    /** The folder's path inside the history repository (templates/golden-path). */
+    historyPath?: string;
   }): Promise<TemplateReleases> {
     const changelog = path.join(options.directory, 'CHANGELOG.md');
     const releases = parseChangelog(await fs.readFile(changelog, 'utf8'));
@@ -121,6 +124,7 @@ export class TemplateReleases {
       options.templates,
       releases,
       options.history,
+      options.historyPath ?? 'templates/golden-path',
       cacheDir,
     );
   }
@@ -172,10 +176,9 @@ export class TemplateReleases {
       'rev-parse',
       '--show-toplevel',
     ]);
-    const relative = path.relative(
-      top.trim(),
-      await fs.realpath(this.directory),
-    );
+    // Where the folder is inside the history: the backend may run from a
+    // copy of the repository (a container image, a layout), not from it.
+    const relative = this.historyPath;
     const target = path.join(this.cacheDir, version);
     await fs.mkdir(target, { recursive: true });
     const archive = path.join(this.cacheDir, `${version}.tar`);

@@ -39,8 +39,11 @@ export interface MergedFile {
   before: Buffer | null;
 }
 
-const same = (a: Buffer | null | undefined, b: Buffer | null | undefined) =>
-  (a ?? null) === null ? (b ?? null) === null : b != null && a!.equals(b);
+/** Both absent, or both present with the same bytes. */
+function same(a: Buffer | null | undefined, b: Buffer | null | undefined) {
+  if (!a || !b) return !a && !b;
+  return a.equals(b);
+}
 const isText = (b: Buffer | null | undefined) => !b || !b.includes(0);
 
 /**
@@ -74,8 +77,9 @@ export async function threeWayMerge(
     }
     if (same(b, o)) {
       // The service did not change it: the new release's version.
-      const change: FileChange =
-        t === null ? 'deleted' : b === null ? 'added' : 'template';
+      let change: FileChange = 'template';
+      if (t === null) change = 'deleted';
+      else if (b === null) change = 'added';
       out.push({ path: p, change, content: t, before: o });
       continue;
     }

@@ -34,7 +34,7 @@ describe('EntityScorecardCard', () => {
     const chip = screen.getByText('Bronze').closest('.MuiChip-root');
     expect(chip).toHaveAttribute('data-level', 'bronze');
     expect(
-      screen.getByText('6 passed · 2 failed · 1 unknown'),
+      screen.getByText('6 passed · 3 failed · 1 unknown'),
     ).toBeInTheDocument();
     expect(screen.getByText('Collected 3 h ago')).toBeInTheDocument();
     expect(

@@ -2,7 +2,10 @@ import { screen, within } from '@testing-library/react';
 import { HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
-import { SCORECARDS_DOCS_PATH } from '@internal/plugin-scorecards-common';
+import {
+  SCORECARDS_DOCS_PATH,
+  CHECKS,
+} from '@internal/plugin-scorecards-common';
 import { renderWithBackend, serveScorecards } from '../__testUtils__/render';
 import { errorBody, ledger } from '../__testUtils__/testData';
 import { EntityScorecardContent } from './EntityScorecardContent';
@@ -71,6 +74,11 @@ describe('EntityScorecardContent (the Scorecard tab)', () => {
         "Prometheus 'prod' did not answer within 5 s",
       ],
       ['Pass', 'No dead letters on critical', 'No dead letter on critical.'],
+      [
+        'Fail',
+        'On the newest golden-path release',
+        'At 1.1.0, 1 release behind 1.2.0: see the Upgrade tab.',
+      ],
     ]);
     expect(screen.getByText('2 of 4 checks pass')).toBeInTheDocument();
 
@@ -86,7 +94,7 @@ describe('EntityScorecardContent (the Scorecard tab)', () => {
       }),
     ).toHaveAttribute('href', `${SCORECARDS_DOCS_PATH}/#runbooks`);
     expect(screen.getAllByRole('link', { name: /^How to fix/ })).toHaveLength(
-      9,
+      CHECKS.length,
     );
   });
 

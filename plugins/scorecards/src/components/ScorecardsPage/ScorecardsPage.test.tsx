@@ -166,7 +166,7 @@ describe('ScorecardsPage', () => {
         'svc-ledger',
         'payments-team',
         'Bronze',
-        'Runbooks for every alert, No critical or high policy failuresUnknown: Error budget left',
+        'Runbooks for every alert, No critical or high policy failures, On the newest golden-path releaseUnknown: Error budget left',
       ],
       ['svc-wallet', 'product-team', 'Gold', 'None: every check passes'],
       ['svc-merchant', '—', 'None', 'Owner and on-call rotation'],

@@ -61,6 +61,11 @@ export const ledger = (): EntityScorecard => ({
       outcome: 'pass',
       detail: 'No dead letter on critical.',
     },
+    {
+      id: 'golden-path-release',
+      outcome: 'fail',
+      detail: 'At 1.1.0, 1 release behind 1.2.0: see the Upgrade tab.',
+    },
   ],
   collectedAt: new Date(Date.now() - 3 * HOUR).toISOString(),
 });

@@ -1,0 +1,127 @@
+import { expect, test } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  A11Y_SCOPES,
+  apiGet,
+  expectAccessible,
+  guestToken,
+  infoCard,
+  signInAsGuest,
+  waitForEntity,
+} from './helpers';
+import { baseURL, repoRoot } from './productionBackend';
+
+// svc-upgrade-demo is a repository generated from the golden path's
+// previous release with a README change of its own
+// (scripts/dev-upgrade-demo.cjs, made by productionBackend.ts); the
+// template is at its newest release. Both versions come from the files.
+const changelog = fs.readFileSync(
+  path.join(repoRoot, 'templates/golden-path/CHANGELOG.md'),
+  'utf8',
+);
+const [current, previous] = [
+  ...changelog.matchAll(/^## (\d+\.\d+\.\d+)/gm),
+].map(m => m[1]);
+const DEMO = 'component:default/svc-upgrade-demo';
+
+test.describe('Template upgrades', () => {
+  test.beforeAll(async ({ request }) => {
+    const token = await guestToken(request);
+    await waitForEntity(request, token, DEMO);
+  });
+
+  test("a developer sees the service one release behind, opens the proposal and reads the diff, keeping the team's own change", async ({
+    page,
+  }, testInfo) => {
+    await signInAsGuest(page);
+    await page.goto('/catalog/default/component/svc-upgrade-demo');
+
+    const card = infoCard(page, 'Golden path');
+    await expect(card).toContainText(`Release ${previous} of svc-typescript`);
+    await expect(card).toContainText(`1 release behind (${current})`);
+    await expect(card).toContainText('matchLabelKeys');
+    await expectAccessible(
+      page,
+      [A11Y_SCOPES.templateCard],
+      "svc-upgrade-demo's Golden path card",
+    );
+
+    await card.getByRole('link', { name: /see the upgrade/i }).click();
+    await expect(page).toHaveURL(/component\/svc-upgrade-demo\/upgrade/);
+    const tab = page.getByTestId('upgrade-tab');
+    await expect(tab).toContainText(`From ${previous} to ${current}`);
+    const deployment = page.getByRole('region', {
+      name: 'k8s/base/deployment.yaml',
+    });
+    await expect(deployment).toContainText('Template');
+    await expect(
+      deployment
+        .getByRole('region', { name: 'Diff of k8s/base/deployment.yaml' })
+        .or(deployment.getByLabel('Diff of k8s/base/deployment.yaml')),
+    ).toContainText('+          matchLabelKeys:');
+    // The team's README change: kept, no diff.
+    const readme = page.getByRole('region', { name: 'README.md' });
+    await expect(readme).toContainText('Kept');
+    await expect(readme.getByLabel('Diff of README.md')).toHaveCount(0);
+    // The guest owns nothing: the upgrade is its owners' and admins' to make.
+    await expect(
+      page.getByRole('button', { name: /create the upgrade branch/i }),
+    ).toHaveCount(0);
+    await expectAccessible(
+      page,
+      [A11Y_SCOPES.upgradeTab],
+      "svc-upgrade-demo's Upgrade tab",
+    );
+    const shot = testInfo.outputPath('svc-upgrade-demo-upgrade.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    await testInfo.attach('svc-upgrade-demo-upgrade', {
+      path: shot,
+      contentType: 'image/png',
+    });
+  });
+
+  test('the platform team sees who is behind; creating the upgrade is refused to someone who does not own the service', async ({
+    page,
+    request,
+  }, testInfo) => {
+    await signInAsGuest(page);
+    await page.goto('/template-upgrades');
+    const content = page.getByTestId('template-upgrades-page');
+    await expect(content).toContainText(
+      /\d+ of \d+ generated services? (is|are) behind/,
+    );
+    await expect(
+      content.getByRole('link', { name: /svc-upgrade-demo/ }).first(),
+    ).toBeVisible();
+    await expectAccessible(
+      page,
+      [A11Y_SCOPES.templateUpgradesPage],
+      'the Template upgrades page',
+    );
+    const shot = testInfo.outputPath('template-upgrades.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    await testInfo.attach('template-upgrades', {
+      path: shot,
+      contentType: 'image/png',
+    });
+
+    const token = await guestToken(request);
+    const refused = await request.post(
+      `${baseURL}/api/template-upgrades/entities/component/default/svc-upgrade-demo/upgrade`,
+      { headers: { Authorization: `Bearer ${token}` } },
+    );
+    expect(refused.status()).toBe(403);
+    const drift = await apiGet(
+      request,
+      '/api/template-upgrades/entities/component/default/svc-upgrade-demo/drift',
+      token,
+    );
+    expect(await drift.json()).toMatchObject({
+      status: 'behind',
+      behind: 1,
+      version: previous,
+      current,
+    });
+  });
+});

@@ -1,0 +1,1 @@
+export { ChangeLabel, CHANGE_DESCRIPTIONS, CHANGE_LABELS } from './ChangeLabel';

@@ -1,0 +1,1 @@
+export { actionLabel, CreateUpgrade, targetText } from './CreateUpgrade';

@@ -1,0 +1,1 @@
+export { behindText, DriftSummary, whyNotUpgradable } from './DriftSummary';

@@ -1,0 +1,6 @@
+export {
+  EntityTemplateCard,
+  isNotGenerated,
+  NotGenerated,
+  useServiceDrift,
+} from './EntityTemplateCard';

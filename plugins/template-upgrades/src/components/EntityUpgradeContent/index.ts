@@ -1,0 +1,6 @@
+export {
+  EntityUpgradeContent,
+  fileSummary,
+  isNothingToUpgrade,
+  useUpgradeProposal,
+} from './EntityUpgradeContent';

@@ -1,0 +1,1 @@
+export { FileDiff, diffLineKind, diffLines } from './FileDiff';

@@ -1,0 +1,1 @@
+export { behindSummary, TemplateUpgradesPage } from './TemplateUpgradesPage';

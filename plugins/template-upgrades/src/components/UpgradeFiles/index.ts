@@ -1,0 +1,1 @@
+export { UpgradeFiles } from './UpgradeFiles';
