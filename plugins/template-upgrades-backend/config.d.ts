@@ -11,6 +11,13 @@ export interface Config {
       history?: string;
       /** The template folder's path inside that repository (templates/golden-path). */
       historyPath?: string;
+      /** Production: the portal's GitHub repository (owner/repo) holding older releases, read through the GitHub integration. */
+      historyGithub?: string;
+    };
+    /** Upgrades of services whose repository is on GitHub (github.com/project-slug), as pull requests; the credentials are integrations.github's. */
+    github?: {
+      /** The GitHub host of the integration (github.com). */
+      host?: string;
     };
     /** Folders where services' repositories may be read and branched on this host (publish:local's target). */
     localRepositories?: string[];

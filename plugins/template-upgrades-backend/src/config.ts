@@ -8,8 +8,11 @@ export interface TemplateUpgradesConfig {
     templates: string[];
     history?: string;
     historyPath: string;
+    historyGithub?: string;
   };
   localRepositories: string[];
+  /** Upgrades of repositories on GitHub as pull requests (the GitHub integration's credentials). */
+  github?: { host: string };
 }
 
 const folder = z.string().trim().min(1, 'expected a folder');
@@ -35,8 +38,23 @@ const schema = z.strictObject({
       )
       .refine(p => !p.split('/').includes('..'), 'must not contain ..')
       .default('templates/golden-path'),
+    historyGithub: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/,
+        'expected owner/repository',
+      )
+      .optional(),
   }),
   localRepositories: z.array(folder).default([]),
+  github: z
+    .strictObject({
+      host: z
+        .string()
+        .regex(/^[a-z0-9.-]+(:\d+)?$/, 'expected a host such as github.com')
+        .default('github.com'),
+    })
+    .optional(),
 });
 
 /**
@@ -58,14 +76,16 @@ export function readTemplateUpgradesConfig(
     );
     throw new Error(`Invalid config ${key}: ${issue.message}`);
   }
-  const { goldenPath, localRepositories } = parsed.data;
+  const { goldenPath, localRepositories, github } = parsed.data;
   return {
     goldenPath: {
       directory: path.resolve(goldenPath.directory),
       templates: goldenPath.templates,
       history: goldenPath.history && path.resolve(goldenPath.history),
       historyPath: goldenPath.historyPath,
+      historyGithub: goldenPath.historyGithub,
     },
     localRepositories: localRepositories.map(r => path.resolve(r)),
+    github,
   };
 }

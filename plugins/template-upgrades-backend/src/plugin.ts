@@ -7,6 +7,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readErrorSettings } from '@internal/backend-helpers';
 import { templateUpgradesPermissions } from '@internal/plugin-template-upgrades-common';
 import { readTemplateUpgradesConfig } from './config';
+import { GithubClient, parseSlug } from './services/GithubClient';
 import { createRouter } from './router';
 import { ReleaseRenderer } from './services/ReleaseRenderer';
 import { ServiceRepositories } from './services/ServiceRepositories';
@@ -41,17 +42,36 @@ export const templateUpgradesPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(templateUpgradesPermissions);
         // Checked at start-up: a bad key or changelog stops the backend.
         const settings = readTemplateUpgradesConfig(config);
+        const integrations = ScmIntegrations.fromConfig(config);
+        const github =
+          settings?.github &&
+          new GithubClient(integrations, settings.github.host);
+        const historyGithub = settings?.goldenPath.historyGithub;
+        if (historyGithub && !github) {
+          throw new Error(
+            'Invalid config templateUpgrades.goldenPath.historyGithub: set templateUpgrades.github too',
+          );
+        }
         const upgrades =
           settings &&
           new UpgradeService({
             catalog: deps.catalog,
-            releases: await TemplateReleases.load(settings.goldenPath),
+            releases: await TemplateReleases.load({
+              ...settings.goldenPath,
+              historyGithub:
+                historyGithub && github
+                  ? { client: github, repo: parseSlug(historyGithub) }
+                  : undefined,
+            }),
             renderer: new ReleaseRenderer({
               urlReader: deps.urlReader,
-              integrations: ScmIntegrations.fromConfig(config),
+              integrations,
               logger,
             }),
-            repositories: new ServiceRepositories(settings.localRepositories),
+            repositories: new ServiceRepositories(
+              settings.localRepositories,
+              github,
+            ),
             logger,
           });
         deps.httpRouter.use(

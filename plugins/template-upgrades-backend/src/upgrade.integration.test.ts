@@ -17,6 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import semver from 'semver';
 import YAML from 'yaml';
+import { startFakeGithub } from './__testUtils__/fakeGithub';
+import { GithubClient, parseSlug } from './services/GithubClient';
 import { ReleaseRenderer } from './services/ReleaseRenderer';
 import { ServiceRepositories } from './services/ServiceRepositories';
 import { TemplateReleases } from './services/TemplateReleases';
@@ -334,5 +336,102 @@ describe('template upgrades', () => {
       'is outside templateUpgrades.localRepositories',
     );
     expect(fs.existsSync(dir)).toBe(true);
+  });
+
+  it('on GitHub, reads the older release from the portal repository and opens a pull request, keeping the hand-made change', async () => {
+    const github = await startFakeGithub();
+    try {
+      github.publish('localplus/developer-portal', history);
+      const { releases: local } = await serviceFor([]);
+      const { dir, entity } = await generateService('svc-gh', local, d =>
+        fs.appendFileSync(path.join(d, HAND_CHANGED), '\nOur notes.\n'),
+      );
+      const bare = github.publish('localplus/svc-gh', dir);
+      const onGithub: Entity = {
+        ...entity,
+        metadata: {
+          ...entity.metadata,
+          annotations: {
+            ...entity.metadata.annotations,
+            'backstage.io/managed-by-location':
+              'url:https://github.com/localplus/svc-gh/blob/main/catalog-info.yaml',
+            'github.com/project-slug': 'localplus/svc-gh',
+          },
+        },
+      };
+      const client = new GithubClient(
+        ScmIntegrations.fromConfig(
+          new ConfigReader({
+            integrations: {
+              github: [
+                {
+                  host: 'github.com',
+                  apiBaseUrl: github.apiBaseUrl,
+                  token: 'test-token',
+                },
+              ],
+            },
+          }),
+        ),
+      );
+      // No local history: older releases come from GitHub.
+      const releases = await TemplateReleases.load({
+        directory: templateDir,
+        templates: ['template:default/svc-typescript'],
+        historyGithub: {
+          client,
+          repo: parseSlug('localplus/developer-portal'),
+        },
+      });
+      const upgrades = new UpgradeService({
+        catalog: catalogServiceMock({ entities: [onGithub] }),
+        releases,
+        renderer,
+        repositories: new ServiceRepositories([], client),
+        logger,
+      });
+      const proposal = await upgrades.proposal(onGithub);
+      expect(proposal.target).toEqual({
+        kind: 'github-pull-request',
+        repository: 'localplus/svc-gh',
+        branch: `golden-path/upgrade-${TO}`,
+      });
+      expect(proposal.files.find(f => f.path === HAND_CHANGED)?.change).toBe(
+        'kept',
+      );
+      const result = await upgrades.upgrade(onGithub, {
+        name: 'Julien Lefevre',
+        email: 'julien@local-plus.example',
+      });
+      expect(result.pullRequestUrl).toBe(
+        'https://github.com/localplus/svc-gh/pull/1',
+      );
+      expect(github.pulls).toEqual([
+        expect.objectContaining({
+          repo: 'localplus/svc-gh',
+          head: `golden-path/upgrade-${TO}`,
+          base: 'main',
+          title: `Upgrade to golden path ${TO} (from ${FROM})`,
+          body: expect.stringContaining(
+            '- Deployments keep 10 revisions for rollbacks.',
+          ),
+        }),
+      ]);
+      const show = (p: string) => git(bare, 'show', `${result.branch}:${p}`);
+      expect(show(MANIFEST)).toContain('revisionHistoryLimit: 10');
+      expect(
+        show(SOURCE).startsWith(`// Structured logs (golden path ${TO}).`),
+      ).toBe(true);
+      expect(show(HAND_CHANGED)).toContain('Our notes.');
+      expect(
+        git(bare, 'log', '-1', '--format=%an|%P', result.branch).trim(),
+      ).toBe(`Julien Lefevre|${git(bare, 'rev-parse', 'main').trim()}`);
+      // main is untouched: the change waits for review in the pull request.
+      expect(git(bare, 'show', `main:${MANIFEST}`)).toContain(
+        'revisionHistoryLimit: 5',
+      );
+    } finally {
+      await github.close();
+    }
   });
 });

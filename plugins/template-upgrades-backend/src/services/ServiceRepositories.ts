@@ -5,11 +5,13 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { GithubClient, GithubRepository, parseSlug } from './GithubClient';
 import { Tree, readTree } from './threeWayMerge';
 
 const run = promisify(execFile);
 
 const LOCATION_ANNOTATION = 'backstage.io/managed-by-location';
+const SLUG_ANNOTATION = 'github.com/project-slug';
 
 /** A service's repository on this host (development: publish:local). */
 export interface LocalRepository {
@@ -17,20 +19,44 @@ export interface LocalRepository {
   directory: string;
 }
 
+export type ServiceRepository = LocalRepository | GithubRepository;
+
+/** A repository's head: its files and what a new commit builds on. */
+export interface RepositoryHead {
+  tree: Tree;
+  head: string;
+  /** GitHub: the head's tree and the branch a pull request targets. */
+  headTree?: string;
+  base?: string;
+}
+
 /**
  * Where a service's repository is. Development and tests: a git repository
  * on this host that the catalog reads its catalog-info.yaml from (a `file:`
  * location), inside one of `templateUpgrades.localRepositories`: nothing
- * outside those folders is ever read or written.
+ * outside those folders is ever read or written. Production: the GitHub
+ * repository of its `github.com/project-slug`, through the portal's GitHub
+ * integration (when `templateUpgrades.github` is on).
  */
 export class ServiceRepositories {
-  constructor(private readonly roots: string[]) {}
+  constructor(
+    private readonly roots: string[],
+    private readonly github?: GithubClient,
+  ) {}
 
-  async locate(entity: Entity): Promise<LocalRepository> {
+  async locate(entity: Entity): Promise<ServiceRepository> {
     const location = entity.metadata.annotations?.[LOCATION_ANNOTATION] ?? '';
     if (!location.startsWith('file:')) {
+      const slug = entity.metadata.annotations?.[SLUG_ANNOTATION];
+      if (this.github && slug) return parseSlug(slug);
       throw new InputError(
-        `${entity.metadata.name}'s repository is not on this host (${LOCATION_ANNOTATION} is not a file: location); upgrades on GitHub need templateUpgrades.github`,
+        `${
+          entity.metadata.name
+        }'s repository is not on this host (${LOCATION_ANNOTATION} is not a file: location)${
+          this.github
+            ? ` and names no ${SLUG_ANNOTATION}`
+            : '; upgrades on GitHub need templateUpgrades.github'
+        }`,
       );
     }
     const file = location.slice('file:'.length);
@@ -57,7 +83,16 @@ export class ServiceRepositories {
     return { kind: 'local', directory };
   }
 
-  /** The repository's files at the head of its current branch (the working tree is not read). */
+  /** The repository's files at the head of its default branch (GitHub) or current branch (local; the working tree is not read). */
+  async headOf(repo: ServiceRepository): Promise<RepositoryHead> {
+    if (repo.kind === 'github') {
+      const base = await this.github!.defaultBranch(repo);
+      const { tree, commit, treeSha } = await this.github!.readTree(repo, base);
+      return { tree, head: commit, headTree: treeSha, base };
+    }
+    return this.headTree(repo);
+  }
+
   async headTree(repo: LocalRepository): Promise<{ tree: Tree; head: string }> {
     const head = (await git(repo, 'rev-parse', 'HEAD')).trim();
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'upgrade-head-'));
@@ -71,6 +106,33 @@ export class ServiceRepositories {
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /** GitHub: the commit, its branch and a pull request into the default branch. */
+  async openPullRequest(
+    repo: GithubRepository,
+    options: {
+      head: string;
+      headTree: string;
+      base: string;
+      branch: string;
+      title: string;
+      message: string;
+      body: string;
+      files: { path: string; content: Buffer | null }[];
+      author: { name: string; email: string };
+    },
+  ): Promise<{ commit: string; url: string }> {
+    return this.github!.openPullRequest(repo, {
+      ...options,
+      files: options.files.map(f => ({
+        ...f,
+        mode:
+          f.content && f.content.subarray(0, 2).toString() === '#!'
+            ? '100755'
+            : '100644',
+      })),
+    });
   }
 
   /**

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import semver from 'semver';
 import YAML from 'yaml';
+import { GithubClient, GithubRepository } from './GithubClient';
 
 const run = promisify(execFile);
 
@@ -78,6 +79,10 @@ export class TemplateReleases {
     private readonly history: string | undefined,
     private readonly historyPath: string,
     private readonly cacheDir: string,
+    private readonly historyGithub?: {
+      client: GithubClient;
+      repo: GithubRepository;
+    },
   ) {}
 
   static async load(options: {
@@ -86,6 +91,8 @@ export class TemplateReleases {
     history?: string;
     /** The folder's path inside the history repository (templates/golden-path). */
     historyPath?: string;
+    /** Production: the history is the portal's GitHub repository. */
+    historyGithub?: { client: GithubClient; repo: GithubRepository };
   }): Promise<TemplateReleases> {
     const changelog = path.join(options.directory, 'CHANGELOG.md');
     const releases = parseChangelog(await fs.readFile(changelog, 'utf8'));
@@ -126,6 +133,7 @@ export class TemplateReleases {
       options.history,
       options.historyPath ?? 'templates/golden-path',
       cacheDir,
+      options.historyGithub,
     );
   }
 
@@ -150,7 +158,7 @@ export class TemplateReleases {
     const release = this.find(version);
     if (!release) throw new Error(`No release ${version} in CHANGELOG.md`);
     if (release === this.releases[0]) return this.directory;
-    if (!release.commit || !this.history) {
+    if (!release.commit || (!this.history && !this.historyGithub)) {
       throw new Error(
         `Release ${version} cannot be read: ${
           release.commit
@@ -168,8 +176,37 @@ export class TemplateReleases {
     return folder;
   }
 
+  /** The release's folder read from GitHub at its commit (the Git data API). */
+  private async extractFromGithub(
+    commit: string,
+    version: string,
+  ): Promise<string> {
+    if (!/^[0-9a-f]{40}$/.test(commit)) {
+      throw new Error(
+        `Release ${version}: CHANGELOG.md must name the full 40-character commit for GitHub to find it`,
+      );
+    }
+    const { client, repo } = this.historyGithub!;
+    const { tree } = await client.readTree(repo, commit, this.historyPath);
+    if (tree.size === 0) {
+      throw new Error(
+        `Release ${version} is not in ${repo.owner}/${repo.repo} at ${commit} (${this.historyPath})`,
+      );
+    }
+    const target = path.join(this.cacheDir, version);
+    for (const [file, content] of tree) {
+      const full = path.join(target, file);
+      if (!full.startsWith(`${target}${path.sep}`)) continue;
+      await fs.mkdir(path.dirname(full), { recursive: true });
+      await fs.writeFile(full, content);
+    }
+    return target;
+  }
+
   private async extract(commit: string, version: string): Promise<string> {
-    const history = this.history!;
+    // A local history (development, tests) first; GitHub in production.
+    if (!this.history) return this.extractFromGithub(commit, version);
+    const history = this.history;
     const { stdout: top } = await run('git', [
       '-C',
       history,

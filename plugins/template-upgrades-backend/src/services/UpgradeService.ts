@@ -25,7 +25,11 @@ import path from 'node:path';
 import semver from 'semver';
 import { z } from 'zod';
 import { ReleaseRenderer } from './ReleaseRenderer';
-import { ServiceRepositories } from './ServiceRepositories';
+import {
+  RepositoryHead,
+  ServiceRepositories,
+  ServiceRepository,
+} from './ServiceRepositories';
 import { TemplateReleases } from './TemplateReleases';
 import { MergedFile, diffOf, readTree, threeWayMerge } from './threeWayMerge';
 
@@ -53,7 +57,8 @@ const BRANCH_PREFIX = 'golden-path/upgrade-';
 type Computed = {
   proposal: UpgradeProposal;
   merged: MergedFile[];
-  head: string;
+  repo: ServiceRepository;
+  repoHead: RepositoryHead;
 };
 
 /**
@@ -148,39 +153,60 @@ export class UpgradeService {
     entity: Entity,
     author: { name: string; email: string },
   ): Promise<UpgradeResult> {
-    const { proposal, merged, head } = await this.compute(entity);
-    const repo = await this.options.repositories.locate(entity);
+    const { proposal, merged, repo, repoHead } = await this.compute(entity);
     const changed = merged.filter(f => f.change !== 'kept');
+    const notes = proposal.releases.flatMap(r => [
+      `${r.version}:`,
+      ...r.notes.map(n => `- ${n}`),
+    ]);
+    const conflicts = proposal.conflicts.length
+      ? [
+          '',
+          'Conflicts to resolve by hand (the files carry conflict markers):',
+          ...proposal.conflicts.map(c => `- ${c}`),
+        ]
+      : [];
+    const title = `Upgrade to golden path ${proposal.to} (from ${proposal.from})`;
     const message = [
-      `Upgrade to golden path ${proposal.to} (from ${proposal.from})`,
+      title,
       '',
-      ...proposal.releases.flatMap(r => [
-        `${r.version}:`,
-        ...r.notes.map(n => `- ${n}`),
-      ]),
-      ...(proposal.conflicts.length
-        ? [
-            '',
-            'Conflicts to resolve by hand (the files carry conflict markers):',
-            ...proposal.conflicts.map(c => `- ${c}`),
-          ]
-        : []),
+      ...notes,
+      ...conflicts,
       '',
       'Proposed by the Local-Plus Developer Portal (Template upgrades).',
     ].join('\n');
-    const commit = await this.options.repositories.commitBranch(repo, {
-      head,
-      branch: proposal.target.branch,
-      message,
-      files: changed.map(f => ({ path: f.path, content: f.content })),
-      author,
-    });
+    let commit: string;
+    let pullRequestUrl: string | undefined;
+    if (repo.kind === 'github') {
+      const opened = await this.options.repositories.openPullRequest(repo, {
+        head: repoHead.head,
+        headTree: repoHead.headTree!,
+        base: repoHead.base!,
+        branch: proposal.target.branch,
+        title,
+        message,
+        body: message.split('\n').slice(2).join('\n'),
+        files: changed.map(f => ({ path: f.path, content: f.content })),
+        author,
+      });
+      commit = opened.commit;
+      pullRequestUrl = opened.url;
+    } else {
+      commit = await this.options.repositories.commitBranch(repo, {
+        head: repoHead.head,
+        branch: proposal.target.branch,
+        message,
+        files: changed.map(f => ({ path: f.path, content: f.content })),
+        author,
+      });
+    }
     return {
       entityRef: proposal.entityRef,
       from: proposal.from,
       to: proposal.to,
       branch: proposal.target.branch,
       commit,
+      pullRequestUrl,
       conflicts: proposal.conflicts,
     };
   }
@@ -211,7 +237,8 @@ export class UpgradeService {
       );
     }
     const repo = await repositories.locate(entity);
-    const { tree: ours, head } = await repositories.headTree(repo);
+    const repoHead = await repositories.headOf(repo);
+    const { tree: ours } = repoHead;
     const raw = ours.get(RECORD_FILE);
     if (!raw) {
       throw new ConflictError(
@@ -270,7 +297,8 @@ export class UpgradeService {
         .filter(f => f.change === 'conflict')
         .map(f => f.path);
       return {
-        head,
+        repo,
+        repoHead,
         merged,
         proposal: {
           entityRef: ref,
@@ -284,12 +312,19 @@ export class UpgradeService {
             diff: diffOf(f),
           })),
           conflicts,
-          target: {
-            kind: 'local-branch',
-            // Its folder name: where it is on the host stays on the host.
-            repository: path.basename(repo.directory),
-            branch: `${BRANCH_PREFIX}${drift.current}`,
-          },
+          target:
+            repo.kind === 'github'
+              ? {
+                  kind: 'github-pull-request',
+                  repository: `${repo.owner}/${repo.repo}`,
+                  branch: `${BRANCH_PREFIX}${drift.current}`,
+                }
+              : {
+                  kind: 'local-branch',
+                  // Its folder name: where it is on the host stays on the host.
+                  repository: path.basename(repo.directory),
+                  branch: `${BRANCH_PREFIX}${drift.current}`,
+                },
         },
       };
     } finally {
