@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -10,12 +11,13 @@ import {
   signInAsGuest,
   waitForEntity,
 } from './helpers';
-import { baseURL, repoRoot } from './productionBackend';
+import { baseURL, repoRoot, upgradesDir } from './productionBackend';
 
 // svc-upgrade-demo is a repository generated from the golden path's
 // previous release with a README change of its own
 // (scripts/dev-upgrade-demo.cjs, made by productionBackend.ts); the
 // template is at its newest release. Both versions come from the files.
+// The guest is in product-team, which owns it.
 const changelog = fs.readFileSync(
   path.join(repoRoot, 'templates/golden-path/CHANGELOG.md'),
   'utf8',
@@ -24,6 +26,12 @@ const [current, previous] = [
   ...changelog.matchAll(/^## (\d+\.\d+\.\d+)/gm),
 ].map(m => m[1]);
 const DEMO = 'component:default/svc-upgrade-demo';
+const git = (...args: string[]) =>
+  execFileSync(
+    'git',
+    ['-C', path.join(upgradesDir, 'svc-upgrade-demo'), ...args],
+    { encoding: 'utf8' },
+  );
 
 test.describe('Template upgrades', () => {
   test.beforeAll(async ({ request }) => {
@@ -31,7 +39,7 @@ test.describe('Template upgrades', () => {
     await waitForEntity(request, token, DEMO);
   });
 
-  test("a developer sees the service one release behind, opens the proposal and reads the diff, keeping the team's own change", async ({
+  test("a developer of the owning team sees the service one release behind, reads the diff that keeps the team's change, and creates the upgrade branch", async ({
     page,
   }, testInfo) => {
     await signInAsGuest(page);
@@ -53,20 +61,17 @@ test.describe('Template upgrades', () => {
     await expect(tab).toContainText(`From ${previous} to ${current}`);
     const deployment = page.getByRole('region', {
       name: 'k8s/base/deployment.yaml',
+      exact: true,
     });
     await expect(deployment).toContainText('Template');
     await expect(
-      deployment
-        .getByRole('region', { name: 'Diff of k8s/base/deployment.yaml' })
-        .or(deployment.getByLabel('Diff of k8s/base/deployment.yaml')),
+      page.getByRole('region', { name: 'Diff of k8s/base/deployment.yaml' }),
     ).toContainText('+          matchLabelKeys:');
     // The team's README change: kept, no diff.
-    const readme = page.getByRole('region', { name: 'README.md' });
+    const readme = page.getByRole('region', { name: 'README.md', exact: true });
     await expect(readme).toContainText('Kept');
-    await expect(readme.getByLabel('Diff of README.md')).toHaveCount(0);
-    // The guest owns nothing: the upgrade is its owners' and admins' to make.
     await expect(
-      page.getByRole('button', { name: /create the upgrade branch/i }),
+      page.getByRole('region', { name: 'Diff of README.md' }),
     ).toHaveCount(0);
     await expectAccessible(
       page,
@@ -79,9 +84,32 @@ test.describe('Template upgrades', () => {
       path: shot,
       contentType: 'image/png',
     });
+
+    // A branch left by an earlier run goes first.
+    const branch = `golden-path/upgrade-${current}`;
+    if (git('branch', '--list', branch).trim()) git('branch', '-D', branch);
+    await page
+      .getByRole('button', { name: /create the upgrade branch/i })
+      .click();
+    await expect(tab).toContainText(
+      `Upgrade branch created: ${previous} to ${current}`,
+    );
+    await expect(tab).toContainText(branch);
+    // In the repository: the template's change and the team's own on the
+    // branch; main as it was.
+    expect(git('show', `${branch}:k8s/base/deployment.yaml`)).toContain(
+      'matchLabelKeys',
+    );
+    expect(git('show', `${branch}:README.md`)).toContain('## Team notes');
+    expect(git('show', `${branch}:.golden-path.json`)).toContain(
+      `"version": "${current}"`,
+    );
+    expect(git('show', 'main:k8s/base/deployment.yaml')).not.toContain(
+      'matchLabelKeys',
+    );
   });
 
-  test('the platform team sees who is behind; creating the upgrade is refused to someone who does not own the service', async ({
+  test('the platform team sees who is behind, and the API refuses an anonymous upgrade', async ({
     page,
     request,
   }, testInfo) => {
@@ -106,16 +134,14 @@ test.describe('Template upgrades', () => {
       contentType: 'image/png',
     });
 
-    const token = await guestToken(request);
     const refused = await request.post(
       `${baseURL}/api/template-upgrades/entities/component/default/svc-upgrade-demo/upgrade`,
-      { headers: { Authorization: `Bearer ${token}` } },
     );
-    expect(refused.status()).toBe(403);
+    expect(refused.status()).toBe(401);
     const drift = await apiGet(
       request,
       '/api/template-upgrades/entities/component/default/svc-upgrade-demo/drift',
-      token,
+      await guestToken(request),
     );
     expect(await drift.json()).toMatchObject({
       status: 'behind',

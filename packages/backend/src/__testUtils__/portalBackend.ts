@@ -107,6 +107,36 @@ const catalogOwnershipUserInfo = createServiceFactory({
   },
 });
 
+/**
+ * Mock auth whose tokens on behalf of a user name the calling plugin as
+ * actor, as the real auth service's do. Without it the permission backend
+ * takes a plugin's resource-permission check for a user's own request and
+ * refuses it (it only answers resource permissions to plugins).
+ */
+const pluginTokensWithActor = createServiceFactory({
+  service: coreServices.auth,
+  deps: { plugin: coreServices.pluginMetadata },
+  factory: ({ plugin }) => {
+    const auth = mockServices.auth({ pluginId: plugin.getId() });
+    const getPluginRequestToken: typeof auth.getPluginRequestToken =
+      async options => {
+        const principal = options.onBehalfOf.principal as {
+          type: string;
+          userEntityRef?: string;
+        };
+        if (principal.type === 'user' && principal.userEntityRef) {
+          return {
+            token: mockCredentials.user.token(principal.userEntityRef, {
+              actor: { subject: `plugin:${plugin.getId()}` },
+            }),
+          };
+        }
+        return auth.getPluginRequestToken(options);
+      };
+    return Object.assign(Object.create(auth), { getPluginRequestToken });
+  },
+});
+
 export async function startPortalBackend(options: {
   files?: string[];
   env?: Record<string, string>;
@@ -151,6 +181,31 @@ export async function startPortalBackend(options: {
             ),
           },
         },
+        ...(loaded.has('templateUpgrades')
+          ? {
+              templateUpgrades: {
+                goldenPath: {
+                  directory: fromBackend(
+                    loaded.getString('templateUpgrades.goldenPath.directory'),
+                  ),
+                  ...(loaded.has('templateUpgrades.goldenPath.history')
+                    ? {
+                        history: fromBackend(
+                          loaded.getString(
+                            'templateUpgrades.goldenPath.history',
+                          ),
+                        ),
+                      }
+                    : {}),
+                },
+                localRepositories: (
+                  loaded.getOptionalStringArray(
+                    'templateUpgrades.localRepositories',
+                  ) ?? []
+                ).map(fromBackend),
+              },
+            }
+          : {}),
         dataOwnership: {
           declared: {
             tables: (
@@ -185,6 +240,7 @@ export async function startPortalBackend(options: {
         defaultCredentials: mockCredentials.none(),
       }),
       catalogOwnershipUserInfo,
+      pluginTokensWithActor,
       ...options.features,
     ],
   });
