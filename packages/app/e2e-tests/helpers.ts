@@ -1,4 +1,10 @@
-import { APIRequestContext, expect, Locator, Page } from '@playwright/test';
+import {
+  APIRequestContext,
+  expect,
+  Locator,
+  Page,
+  TestInfo,
+} from '@playwright/test';
 import fs from 'node:fs';
 
 /** Signs in as the guest (with the sign-in page's button where there is one). */
@@ -215,4 +221,15 @@ export function infoCard(page: Page, title: string): Locator {
     .locator('.MuiCard-root, .bui-Card')
     .filter({ has: page.getByText(title, { exact: true }) })
     .last();
+}
+
+/** A full-page screenshot of what the test saw, attached to its report. */
+export async function attachScreenshot(
+  page: Page,
+  testInfo: TestInfo,
+  name: string,
+): Promise<void> {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
 }

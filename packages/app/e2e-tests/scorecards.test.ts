@@ -1,6 +1,7 @@
 import { APIRequestContext, expect, test } from '@playwright/test';
 import {
   A11Y_SCOPES,
+  attachScreenshot,
   apiGet,
   expectAccessible,
   guestToken,
@@ -115,12 +116,7 @@ test.describe('Production-readiness scorecards', () => {
       [A11Y_SCOPES.scorecardTab],
       "svc-ledger's Scorecard tab",
     );
-    const shot = testInfo.outputPath('svc-ledger-scorecard.png');
-    await page.screenshot({ path: shot, fullPage: true });
-    await testInfo.attach('svc-ledger-scorecard', {
-      path: shot,
-      contentType: 'image/png',
-    });
+    await attachScreenshot(page, testInfo, 'svc-ledger-scorecard');
   });
 
   test('a platform engineer reads the rollups, the ranking and the trend', async ({
@@ -158,11 +154,6 @@ test.describe('Production-readiness scorecards', () => {
       [A11Y_SCOPES.scorecardsPage],
       'the Scorecards page',
     );
-    const shot = testInfo.outputPath('scorecards-page.png');
-    await page.screenshot({ path: shot, fullPage: true });
-    await testInfo.attach('scorecards-page', {
-      path: shot,
-      contentType: 'image/png',
-    });
+    await attachScreenshot(page, testInfo, 'scorecards-page');
   });
 });

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   A11Y_SCOPES,
+  attachScreenshot,
   apiGet,
   expectAccessible,
   guestToken,
@@ -78,12 +79,7 @@ test.describe('Template upgrades', () => {
       [A11Y_SCOPES.upgradeTab],
       "svc-upgrade-demo's Upgrade tab",
     );
-    const shot = testInfo.outputPath('svc-upgrade-demo-upgrade.png');
-    await page.screenshot({ path: shot, fullPage: true });
-    await testInfo.attach('svc-upgrade-demo-upgrade', {
-      path: shot,
-      contentType: 'image/png',
-    });
+    await attachScreenshot(page, testInfo, 'svc-upgrade-demo-upgrade');
 
     // A branch left by an earlier run goes first.
     const branch = `golden-path/upgrade-${current}`;
@@ -127,12 +123,7 @@ test.describe('Template upgrades', () => {
       [A11Y_SCOPES.templateUpgradesPage],
       'the Template upgrades page',
     );
-    const shot = testInfo.outputPath('template-upgrades.png');
-    await page.screenshot({ path: shot, fullPage: true });
-    await testInfo.attach('template-upgrades', {
-      path: shot,
-      contentType: 'image/png',
-    });
+    await attachScreenshot(page, testInfo, 'template-upgrades');
 
     const refused = await request.post(
       `${baseURL}/api/template-upgrades/entities/component/default/svc-upgrade-demo/upgrade`,

@@ -5,6 +5,8 @@
  *   by its configured name; errorBoundary, the last middleware of each
  *   router, logs the detail under a request id and keeps addresses, stacks
  *   and driver messages out of production answers.
+ * - parseInput: a request's query, parameters or body checked with zod, or
+ *   a 400 that names the parameter.
  * - BoundedCache: in-process caches bounded by entries and bytes.
  */
 export { DependencyError, isDependencyError } from './errors/DependencyError';
@@ -18,6 +20,7 @@ export {
   withoutAddresses,
 } from './errors/errorBoundary';
 export type { ErrorSettings } from './errors/errorBoundary';
+export { parseInput } from './errors/parseInput';
 export { BoundedCache } from './cache/BoundedCache';
 export type { BoundedCacheOptions } from './cache/BoundedCache';
 export {

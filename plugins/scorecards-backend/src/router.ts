@@ -11,7 +11,11 @@ import {
   AuthorizeResult,
   BasicPermission,
 } from '@backstage/plugin-permission-common';
-import { ErrorSettings, errorBoundary } from '@internal/backend-helpers';
+import {
+  ErrorSettings,
+  errorBoundary,
+  parseInput,
+} from '@internal/backend-helpers';
 import {
   ROLLUP_DIMENSIONS,
   scorecardsReadPermission,
@@ -69,26 +73,6 @@ const trendQuery = (retentionDays: number) =>
   });
 const emptyQuery = z.strictObject({});
 
-function parse<T extends z.ZodType>(
-  schema: T,
-  value: unknown,
-  what = 'query',
-): z.infer<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.join('.');
-    const message =
-      issue.code === 'unrecognized_keys'
-        ? `unknown parameter ${issue.keys.map(k => `'${k}'`).join(', ')}`
-        : issue.message;
-    throw new InputError(
-      `Invalid ${what}${where ? ` ${where}` : ''}: ${message}`,
-    );
-  }
-  return parsed.data;
-}
-
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
@@ -125,8 +109,8 @@ export async function createRouter(options: {
 
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
     const credentials = await reader(req);
-    const params = parse(entityParams, req.params, 'entity reference');
-    parse(emptyQuery, req.query);
+    const params = parseInput(entityParams, req.params, 'entity reference');
+    parseInput(emptyQuery, req.query);
     const entityRef = stringifyEntityRef(params);
     // Read as the user: the catalog's own permissions decide visibility.
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
@@ -146,23 +130,23 @@ export async function createRouter(options: {
 
   router.get('/scorecards', async (req, res) => {
     await reader(req);
-    res.json(await scorecards.list(parse(listQuery, req.query)));
+    res.json(await scorecards.list(parseInput(listQuery, req.query)));
   });
 
   router.get('/rollups', async (req, res) => {
     await reader(req);
-    res.json(await scorecards.rollup(parse(rollupQuery, req.query).by));
+    res.json(await scorecards.rollup(parseInput(rollupQuery, req.query).by));
   });
 
   router.get('/ranking', async (req, res) => {
     await reader(req);
-    parse(emptyQuery, req.query);
+    parseInput(emptyQuery, req.query);
     res.json(await scorecards.ranking());
   });
 
   router.get('/trend', async (req, res) => {
     await reader(req);
-    const { days } = parse(trendQuery(options.retentionDays), req.query);
+    const { days } = parseInput(trendQuery(options.retentionDays), req.query);
     res.json(await scorecards.trend(days));
   });
 
@@ -172,7 +156,7 @@ export async function createRouter(options: {
       scorecardsRefreshPermission,
       'collect scorecards now',
     );
-    parse(emptyQuery, req.query);
+    parseInput(emptyQuery, req.query);
     if (req.body && Object.keys(req.body).length > 0) {
       throw new InputError('Invalid body: POST /refresh takes no body');
     }

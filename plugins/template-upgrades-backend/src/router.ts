@@ -15,7 +15,11 @@ import {
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { ErrorSettings, errorBoundary } from '@internal/backend-helpers';
+import {
+  ErrorSettings,
+  errorBoundary,
+  parseInput,
+} from '@internal/backend-helpers';
 import {
   templateUpgradesCreatePermission,
   templateUpgradesReadPermission,
@@ -35,26 +39,6 @@ const entityParams = z.object({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected an entity name'),
 });
 const emptyQuery = z.strictObject({});
-
-function parse<T extends z.ZodType>(
-  schema: T,
-  value: unknown,
-  what: string,
-): z.infer<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.join('.');
-    const message =
-      issue.code === 'unrecognized_keys'
-        ? `unknown parameter ${issue.keys.map(k => `'${k}'`).join(', ')}`
-        : issue.message;
-    throw new InputError(
-      `Invalid ${what}${where ? ` ${where}` : ''}: ${message}`,
-    );
-  }
-  return parsed.data;
-}
 
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
@@ -99,9 +83,9 @@ export async function createRouter(options: {
     req: express.Request,
     credentials: BackstageCredentials,
   ): Promise<Entity> {
-    parse(emptyQuery, req.query, 'query');
+    parseInput(emptyQuery, req.query, 'query');
     const ref = stringifyEntityRef(
-      parse(entityParams, req.params, 'entity reference'),
+      parseInput(entityParams, req.params, 'entity reference'),
     );
     const entity = await catalog.getEntityByRef(ref, { credentials });
     if (!entity) throw new NotFoundError(`No entity ${ref}`);
@@ -111,7 +95,7 @@ export async function createRouter(options: {
   router.get('/drift', async (req, res) => {
     // Also read by the portal's scorecards, as a service, once per collection.
     const credentials = await reader(req, ['user', 'service']);
-    parse(emptyQuery, req.query, 'query');
+    parseInput(emptyQuery, req.query, 'query');
     res.json(await upgrades().drift(credentials));
   });
 
