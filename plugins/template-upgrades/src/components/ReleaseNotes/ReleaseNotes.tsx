@@ -8,6 +8,27 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /**
+ * A changelog note as written, with its `code` spans shown as code (the
+ * changelog is Markdown; nothing else of it is interpreted).
+ */
+export function NoteText(props: { text: string }) {
+  const parts = props.text.split('`');
+  // An odd number of backticks: the last one is a plain character.
+  const closed = parts.length % 2 === 1;
+  return (
+    <>
+      {parts.map((part, i) =>
+        i % 2 === 1 && (closed || i < parts.length - 1) ? (
+          <code key={i}>{part}</code>
+        ) : (
+          <span key={i}>{i % 2 === 1 ? `\`${part}` : part}</span>
+        ),
+      )}
+    </>
+  );
+}
+
+/**
  * The changelog of the releases an upgrade brings, oldest first: each
  * version (and its date) as a heading, then its bullet points as written.
  */
@@ -31,7 +52,7 @@ export function ReleaseNotes(props: {
             <ul className={classes.notes}>
               {release.notes.map((note, i) => (
                 <Typography component="li" variant="body2" key={i}>
-                  {note}
+                  <NoteText text={note} />
                 </Typography>
               ))}
             </ul>
