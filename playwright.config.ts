@@ -35,6 +35,8 @@ export default defineConfig({
   reporter: [
     ['list'],
     ['html', { open: 'never', outputFolder: 'e2e-test-report' }],
+    // Read by scripts/playwright-failures.cjs when a journey fails in make test.
+    ['json', { outputFile: 'test-results/e2e-report.json' }],
   ],
   use: {
     baseURL,

@@ -25,6 +25,8 @@ export default defineConfig({
   reporter: [
     ['list'],
     ['html', { open: 'never', outputFolder: 'e2e-test-report/first-run' }],
+    // Read by scripts/playwright-failures.cjs when a journey fails in make test.
+    ['json', { outputFile: 'test-results/first-run-report.json' }],
   ],
   use: {
     baseURL: 'http://localhost:3017',

@@ -40,7 +40,9 @@ export LOCALPLUS_KUBE_TOKEN=local-plus-dev-token
 export LOCALPLUS_PG_PASSWORD=localplus-dev
 LOG="$LOCALPLUS_SERVICES_DIR.log"
 
-say() { echo "dev-services: $*"; }
+# Said on the terminal and kept in the log (make test prints these lines
+# when the first-run journey fails).
+say() { echo "dev-services: $*"; echo "dev-services: $*" >>"$LOG"; }
 # "ready" lines say how long after the start they came.
 ready() { say "ready after $((SECONDS - STARTED)) s: $*"; }
 # Runs "$@" with its output in the log; on failure, names the step and

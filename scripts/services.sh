@@ -88,7 +88,19 @@ wait_for() {
   log "$what did not become ready"; return 1
 }
 
+# A port some other process already listens on: say which, rather than
+# wait a minute for a service that cannot bind it (or, worse, find the
+# other one answering).
+port_free() {
+  local what="$1" port="$2" owner
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || return 0
+  owner="$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'users:.*' | head -1)"
+  log "$what cannot start: 127.0.0.1:$port is taken by another process${owner:+ ($owner)}; stop it, or choose other ports (LOCALPLUS_*_PORT)"
+  return 1
+}
+
 start_postgres() {
+  port_free PostgreSQL "$PG_PORT" || return 1
   local dir="$SERVICES_DIR/postgres" bin; bin="$(pg_bin)"
   mkdir -p "$dir"
   if [ ! -f "$dir/data/PG_VERSION" ]; then
@@ -105,6 +117,7 @@ start_postgres() {
 }
 
 start_redis() {
+  port_free Redis "$REDIS_PORT" || return 1
   local dir="$SERVICES_DIR/redis"
   mkdir -p "$dir"
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$dir" --save '' --appendonly no \
@@ -114,6 +127,7 @@ start_redis() {
 }
 
 start_prometheus() {
+  port_free Prometheus "$PROM_PORT" || return 1
   local dir="$SERVICES_DIR/prometheus"
   mkdir -p "$dir/data" "$dir/rules"
   # Tests drop rule files into rules/ and reload with POST /-/reload.
@@ -141,6 +155,7 @@ start_kafka() {
 }
 
 start_kube() {
+  port_free "the Kubernetes API" "$KUBE_PORT" || return 1
   local dir="$SERVICES_DIR/kube"
   mkdir -p "$dir"
   # Node 22 (scripts/env.sh) when the caller did not already put it on PATH.
@@ -184,17 +199,22 @@ stop() {
     bin="$(pg_bin)"
     as_pg "$bin/pg_ctl" -D "$SERVICES_DIR/postgres/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
-  if [ -f "$SERVICES_DIR/redis/redis.pid" ]; then
-    kill "$(cat "$SERVICES_DIR/redis/redis.pid")" 2>/dev/null || true
-  fi
-  if [ -f "$SERVICES_DIR/prometheus/prometheus.pid" ]; then
-    kill "$(cat "$SERVICES_DIR/prometheus/prometheus.pid")" 2>/dev/null || true
-  fi
+  local pids=() pidfile
+  for pidfile in "$SERVICES_DIR/redis/redis.pid" "$SERVICES_DIR/prometheus/prometheus.pid" \
+    "$SERVICES_DIR/kube/kube.pid"; do
+    if [ -f "$pidfile" ]; then pids+=("$(cat "$pidfile")"); fi
+  done
+  if [ ${#pids[@]} -gt 0 ]; then kill "${pids[@]}" 2>/dev/null || true; fi
   bash "$REPO_ROOT/scripts/kafka.sh" stop "$SERVICES_DIR/kafka" 2>/dev/null || true
-  if [ -f "$SERVICES_DIR/kube/kube.pid" ]; then
-    kill "$(cat "$SERVICES_DIR/kube/kube.pid")" 2>/dev/null || true
-  fi
-  sleep 0.5
+  # Gone, ports released, before a start on the same ports (10 s at most).
+  for _ in $(seq 1 40); do
+    local alive=0 pid
+    for pid in "${pids[@]}"; do
+      if kill -0 "$pid" 2>/dev/null; then alive=1; fi
+    done
+    if [ "$alive" = 0 ]; then break; fi
+    sleep 0.25
+  done
   rm -rf "$SERVICES_DIR"
   log "stopped"
 }

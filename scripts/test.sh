@@ -14,9 +14,10 @@ declare -a timings=()
 step() {
   local name="$1"; shift
   echo; echo "=== $name"
-  local start=$SECONDS
-  "$@"
+  local start=$SECONDS status=0
+  "$@" || status=$?
   timings+=("$(printf '%-28s %4ss' "$name" $((SECONDS - start)))")
+  return "$status"
 }
 
 if [ -n "${CI:-}" ]; then
@@ -49,9 +50,20 @@ step "production build" yarn build:all
 step "benchmark: catalog scale (short)" env BENCH_SHORT=1 bash scripts/bench-catalog-scale.sh
 # The database the e2e backend reads tables from (data-ownership provider).
 step "e2e data-ownership database" bash scripts/e2e-data-ownership-db.sh
-step "end-to-end (Playwright)" env CI=true yarn test:e2e
+# A journey that fails ends the run with what failed, in a few lines per
+# test (the log's end is what CI shows): its assertion and, for the first
+# run, what the dev services said when they started.
+journeys() {
+  local name="$1" report="$2"; shift 2
+  if ! step "$name" "$@"; then
+    echo; echo "=== what failed in $name"
+    node scripts/playwright-failures.cjs "$report" .tmp/first-run-services.log
+    exit 1
+  fi
+}
+journeys "end-to-end (Playwright)" test-results/e2e-report.json env CI=true yarn test:e2e
 # make start's own command and config, with its dev services and demo data.
-step "first run (Playwright)" env CI=true yarn test:e2e:first-run
+journeys "first run (Playwright)" test-results/first-run-report.json env CI=true yarn test:e2e:first-run
 
 echo; echo "=== timings"
 printf '%s\n' "${timings[@]}"

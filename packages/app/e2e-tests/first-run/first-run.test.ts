@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import {
   A11Y_SCOPES,
+  apiGet,
   expectAccessible,
   infoCard,
   signInAsGuest,
@@ -32,6 +33,52 @@ test.describe('first run with the dev services', () => {
         { timeout: 120_000, intervals: [1_000] },
       )
       .toBe(200);
+    // What the journeys below read, as the backend serves it: the catalog
+    // has svc-ledger, and the dev Prometheus answers for its SLOs (the
+    // messages say which part of `make start` is missing).
+    const refresh = await request.get(`${backend}/api/auth/guest/refresh`, {
+      headers: { 'X-Requested-With': 'XMLHttpRequest' },
+    });
+    expect(refresh.status(), 'guest sign-in (auth.providers.guest)').toBe(200);
+    const token: string = (await refresh.json()).backstageIdentity.token;
+    await expect
+      .poll(
+        async () =>
+          (
+            await apiGet(
+              request,
+              `${backend}/api/catalog/entities/by-name/component/default/svc-ledger`,
+              token,
+            )
+          ).status(),
+        {
+          message: "svc-ledger in the catalog (make start's catalog files)",
+          timeout: 120_000,
+          intervals: [1_000],
+        },
+      )
+      .toBe(200);
+    await expect
+      .poll(
+        async () => {
+          const res = await apiGet(
+            request,
+            `${backend}/api/slo/entities/component/default/svc-ledger/slos`,
+            token,
+          );
+          if (!res.ok()) return `${res.status()} ${await res.text()}`;
+          const { slos, errors } = await res.json();
+          return errors.length
+            ? errors.map((e: { message: string }) => e.message).join('; ')
+            : `${slos.length} SLO(s)`;
+        },
+        {
+          message: "svc-ledger's SLOs from the dev Prometheus",
+          timeout: 60_000,
+          intervals: [1_000],
+        },
+      )
+      .toMatch(/^[1-9]\d* SLO\(s\)$/);
   });
 
   test('the home page shows the team and the alerts firing now', async ({
