@@ -1,5 +1,8 @@
 export interface Config {
-  /** Dead letters of the Dramatiq task queues (plugins/dlq-backend). */
+  /**
+   * Dead letters of the Dramatiq task queues and of the BullMQ services
+   * (plugins/dlq-backend).
+   */
   deadLetters?: {
     redis?: {
       /**

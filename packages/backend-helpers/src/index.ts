@@ -6,7 +6,10 @@
  *   router, logs the detail under a request id and keeps addresses, stacks
  *   and driver messages out of production answers.
  * - parseInput: a request's query, parameters or body checked with zod, or
- *   a 400 that names the parameter.
+ *   a 400 that names the parameter; entityRefFromParams: the entity
+ *   reference of a route's :kind/:namespace/:name, checked the same way.
+ * - PermissionCheck: a route's permission checked against the caller's
+ *   credentials, or a 403 that says what the caller may not do.
  * - BoundedCache: in-process caches bounded by entries and bytes.
  */
 export { DependencyError, isDependencyError } from './errors/DependencyError';
@@ -21,6 +24,13 @@ export {
 } from './errors/errorBoundary';
 export type { ErrorSettings } from './errors/errorBoundary';
 export { parseInput } from './errors/parseInput';
+export type { ParseInputOptions } from './errors/parseInput';
+export {
+  entityRefFromParams,
+  entityRefParams,
+} from './requests/entityRefParams';
+export { PermissionCheck } from './permissions/PermissionCheck';
+export type { Caller } from './permissions/PermissionCheck';
 export { BoundedCache } from './cache/BoundedCache';
 export type { BoundedCacheOptions } from './cache/BoundedCache';
 export {

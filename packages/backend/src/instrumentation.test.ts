@@ -3,8 +3,8 @@
  * (`node --require`): what the backend reports through the OpenTelemetry API
  * is served to Prometheus on OTEL_METRICS_PORT, and nothing listens without it.
  */
+import { freePort } from '@internal/test-services';
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 
 const INSTRUMENTATION = path.resolve(__dirname, 'instrumentation.js');
@@ -15,14 +15,6 @@ const PROGRAM = `
   console.log(metrics.getMeterProvider().constructor.name);
   setInterval(() => {}, 1000);
 `;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise(resolve => server.close(resolve));
-  return port;
-}
 
 const children: ChildProcess[] = [];
 afterEach(() => {

@@ -1,5 +1,6 @@
 import { ServiceUnavailableError } from '@backstage/errors';
 import { DependencyError } from '@internal/backend-helpers';
+import { freePort } from '@internal/test-services';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import {
@@ -37,15 +38,6 @@ function fakePrometheus() {
       return new Promise(resolve => server.close(resolve));
     },
   };
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise(resolve => server.close(resolve));
-  return port;
 }
 
 const json = (res: http.ServerResponse, status: number, body: unknown) => {
@@ -209,7 +201,7 @@ describe('PrometheusHttpClient', () => {
   });
 
   it('says when Prometheus cannot be reached, with the address in the detail only', async () => {
-    const port = await closedPort();
+    const port = await freePort(); // nothing listens on it
     const nowhere = new PrometheusHttpClient({
       name: 'eu-west-1b',
       baseUrl: `http://127.0.0.1:${port}`,

@@ -16,5 +16,3 @@ export type {
   RangeSeries,
   VectorSample,
 } from './PrometheusHttpClient';
-// For integration tests and benchmarks: a private Prometheus process.
-export { LocalPrometheus } from './LocalPrometheus';

@@ -273,7 +273,7 @@ describe('the repository config files', () => {
     );
     expect(c.kafka).toMatchObject({
       enabled: true,
-      brokers: ['127.0.0.1:53092'],
+      brokers: ['127.0.0.1:23092'],
     });
   });
 

@@ -18,9 +18,9 @@
  * BENCH_SHORT=1: 300 letters, 2 runs (make test: fails on any error).
  */
 import { mockServices } from '@backstage/backend-test-utils';
+import { PrivateRedis } from '@internal/test-services';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { PrivateRedis } from '../src/__testUtils__/privateRedis';
 import { DramatiqDeadLetters } from '../src/services/DramatiqDeadLetters';
 import { ValkeyConnection } from '../src/services/ValkeyConnection';
 import { ms, timeRuns } from './timing';

@@ -17,10 +17,10 @@
  * BENCH_SHORT=1: small sizes, 2 runs (make test: fails on any error).
  */
 import { mockServices } from '@backstage/backend-test-utils';
+import { PrivateRedis } from '@internal/test-services';
 import Redis from 'ioredis';
 import knexFactory from 'knex';
 import { randomUUID } from 'node:crypto';
-import { PrivateRedis } from '../src/__testUtils__/privateRedis';
 import { ActionLog } from '../src/services/ActionLog';
 import { BulkJobs } from '../src/services/BulkJobs';
 import { DramatiqDeadLetters } from '../src/services/DramatiqDeadLetters';

@@ -6,6 +6,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { freePort } from '@internal/test-services';
 import Redis from 'ioredis';
 import knexFactory, { Knex } from 'knex';
 import request from 'supertest';
@@ -15,7 +16,6 @@ import {
   describeWithRedis,
   dramatiqMessage,
   dramatiqNack,
-  freePort,
   redisUrl,
   uniqueNamespace,
 } from './__testUtils__/dramatiq';

@@ -19,6 +19,7 @@ import {
   DeadLetterList,
   QueueBacklogList,
 } from '@internal/plugin-dlq-common';
+import { waitFor } from '@internal/test-services';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { deleteNamespace, uniqueNamespace } from './__testUtils__/dramatiq';
@@ -30,7 +31,6 @@ import {
   dramatiqRedisUrl,
   dramatiqSend,
   DramatiqWorker,
-  waitFor,
 } from './__testUtils__/realDramatiq';
 import dlqPlugin from './index';
 import { DramatiqDeadLetters } from './services/DramatiqDeadLetters';
@@ -579,7 +579,7 @@ describeWithDramatiq(
       const ok = await waitFor(
         async () => (await c.attempts(sent.message_id)).find(a => a.ok),
         `the replayed task runs\n${worker.log}`,
-        10_000,
+        { timeoutMs: 10_000 },
       );
       expect(ok.queue_name).toBe('critical');
       expect(await redis.llen(`${namespace}:critical.DQ`)).toBe(0);
@@ -661,7 +661,7 @@ describeWithDramatiq(
         async () =>
           !(await portal.find(MERCHANT, fresh.message_id)) && Date.now(),
         'Dramatiq purges the fresh dead letter',
-        TTL + 5000,
+        { timeoutMs: TTL + 5000 },
       );
       const expiresAt = Date.parse(freshItem.expiresAt!);
       expect(goneAt).toBeGreaterThanOrEqual(expiresAt);

@@ -1,6 +1,6 @@
 /**
- * The dead-letter backend plugin: Dramatiq dead letters per entity, replay
- * and discard with permissions and an audit trail.
+ * The dead-letter backend plugin: dead letters per entity (Dramatiq's and
+ * BullMQ's), replay and discard with permissions and an audit trail.
  *
  * @packageDocumentation
  */

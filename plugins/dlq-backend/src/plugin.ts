@@ -5,19 +5,17 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { Masker } from '@internal/backend-helpers';
 import { dlqPermissions } from '@internal/plugin-dlq-common';
-import { readDeadLettersConfig, redactUrl } from './config';
+import { readDeadLettersConfig } from './config';
 import { createRouter } from './router';
 import { ActionLog } from './services/ActionLog';
 import { BulkJobs } from './services/BulkJobs';
-import { createStoreOf } from './services/storeOf';
-import { BullmqDeadLetters } from './services/BullmqDeadLetters';
-import { DramatiqDeadLetters } from './services/DramatiqDeadLetters';
-import { ValkeyConnection } from './services/ValkeyConnection';
+import { connectBrokers, createStoreOf } from './services/storeOf';
 
 /**
- * Dead letters of the Dramatiq task queues, from the broker's Valkey: list
- * them per entity, replay or discard them (declared permissions, checked
- * against the user), with an audit trail in the plugin's database.
+ * Dead letters of the Dramatiq task queues and of the BullMQ services, from
+ * the brokers' Valkey: list them per entity, replay or discard them
+ * (declared permissions, checked against the user), with an audit trail in
+ * the plugin's database.
  *
  * @public
  */
@@ -41,44 +39,9 @@ export const dlqPlugin = createBackendPlugin({
         const { config, logger, lifecycle } = deps;
         deps.permissionsRegistry.addPermissions(dlqPermissions);
         const settings = readDeadLettersConfig(config);
-
-        let deadLetters:
-          | { dramatiq: DramatiqDeadLetters; bullmq: BullmqDeadLetters }
-          | undefined;
-        if (settings.redis) {
-          const connection = new ValkeyConnection({
-            ...settings.redis,
-            logger,
-          });
-          lifecycle.addShutdownHook(() => connection.close());
-          const bullmq = new BullmqDeadLetters({
-            connection,
-            links: settings.links,
-          });
-          lifecycle.addShutdownHook(() => bullmq.close());
-          deadLetters = {
-            dramatiq: new DramatiqDeadLetters({
-              connection,
-              namespace: settings.namespace,
-              queues: settings.queues,
-              deadMessageTtlMs: settings.deadMessageTtlMs,
-              links: settings.links,
-              ...settings.listing,
-            }),
-            bullmq,
-          };
-          logger.info(
-            `Dead letters from ${redactUrl(settings.redis.url)}, keys ${
-              settings.namespace
-            }:<queue>.XQ for ${settings.queues.join(
-              ', ',
-            )}; BullMQ services' from <service>:dead-letter`,
-          );
-        } else {
-          logger.warn(
-            'deadLetters.redis.url is not set: the dead-letter routes answer 503 until it is',
-          );
-        }
+        const storeOf = createStoreOf(
+          connectBrokers(settings, { logger, lifecycle }),
+        );
 
         const actions = await ActionLog.create(deps.database);
         const bulkJobs = await BulkJobs.create({
@@ -94,7 +57,7 @@ export const dlqPlugin = createBackendPlugin({
             actions,
             bulkJobs,
             bulk: settings.bulk,
-            storeOf: createStoreOf(deadLetters),
+            storeOf,
             masker: new Masker(settings.masking),
           }),
         );

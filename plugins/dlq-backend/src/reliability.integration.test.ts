@@ -7,13 +7,13 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { PrivateRedis } from '@internal/test-services';
 import Redis from 'ioredis';
 import request from 'supertest';
 import {
   describeWithRedis,
   dramatiqMessage,
   dramatiqNack,
-  PrivateRedis,
 } from './__testUtils__/dramatiq';
 import { CuttingProxy } from './__testUtils__/cuttingProxy';
 import dlqPlugin from './index';

@@ -19,15 +19,15 @@ import {
   isDependencyError,
   Masker,
   MaskLevel,
+  Caller,
+  parseInput,
+  ParseInputOptions,
+  PermissionCheck,
   publicMessage,
   readErrorSettings,
 } from '@internal/backend-helpers';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  AuthorizeResult,
-  BasicPermission,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { BasicPermission } from '@backstage/plugin-permission-common';
 import {
   DEAD_LETTERS_ANNOTATION,
   DeadLetter,
@@ -119,19 +119,8 @@ const listQuery = z.strictObject({
 const actionsQuery = z.strictObject({ entityRef, limit: limit(500, 50) });
 const backlogQuery = z.strictObject({ entityRef });
 
-function parse<T extends z.ZodType>(
-  schema: T,
-  value: unknown,
-  what: string,
-): z.infer<T> {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.length ? ` ${issue.path.join('.')}` : '';
-    throw new InputError(`Invalid ${what}${where}: ${issue.message}`);
-  }
-  return parsed.data;
-}
+/** This API has always told unknown keys in zod's words. */
+const zodWords: ParseInputOptions = { unknownKeys: 'zod' };
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -156,7 +145,6 @@ export async function createRouter(
 ): Promise<express.Router> {
   const {
     httpAuth,
-    permissions,
     catalog,
     auditor,
     logger,
@@ -227,33 +215,27 @@ export async function createRouter(
   }
 
   /** Checked against the user, never the plugin's own identity. */
-  async function allowed(
-    credentials: BackstageCredentials,
-    permission: BasicPermission | ResourcePermission,
-    resourceRef?: string,
-  ): Promise<boolean> {
-    const [decision] = await permissions.authorize(
-      [
-        'resourceType' in permission && resourceRef
-          ? { permission, resourceRef }
-          : { permission: permission as BasicPermission },
-      ],
-      { credentials },
-    );
-    return decision.result === AuthorizeResult.ALLOW;
-  }
-
-  async function authorize(
+  const access = new PermissionCheck(options);
+  /** A refusal says what the user may not do, and by which permission. */
+  const refusal = (permission: BasicPermission, what: string) =>
+    `You may not ${what} (permission ${permission.name})`;
+  const authorize = (
     credentials: BackstageCredentials,
     permission: BasicPermission,
     what: string,
-  ) {
-    if (!(await allowed(credentials, permission))) {
-      throw new NotAllowedError(
-        `You may not ${what} (permission ${permission.name})`,
-      );
-    }
-  }
+  ) => access.authorize(credentials, permission, refusal(permission, what));
+  /** The routes that show no payload: every role (dlq.backlog.read). */
+  const reader = (
+    req: express.Request,
+    what = 'read dead letters',
+    allow?: Caller[],
+  ) =>
+    access.credentials(
+      req,
+      dlqBacklogReadPermission,
+      refusal(dlqBacklogReadPermission, what),
+      allow,
+    );
 
   /**
    * May the user read the payloads of this entity's dead letters? Its
@@ -266,11 +248,11 @@ export async function createRouter(
     source: DeadLetterSource,
   ): Promise<string | undefined> {
     if (source.broker === 'dramatiq' && !source.actorPrefix) {
-      return (await allowed(credentials, dlqPlatformReadPermission))
+      return (await access.allows(credentials, dlqPlatformReadPermission))
         ? undefined
         : `The platform-wide dead letters carry every team's payloads: on-call and platform admins read them (permission ${dlqPlatformReadPermission.name}). You see the counts.`;
     }
-    return (await allowed(credentials, dlqMessageReadPermission, ref))
+    return (await access.allows(credentials, dlqMessageReadPermission, ref))
       ? undefined
       : `Dead-letter payloads are for the owning team, on-call and platform admins (permission ${dlqMessageReadPermission.name}). You see the counts.`;
   }
@@ -317,11 +299,11 @@ export async function createRouter(
   router.get('/dead-letters', async (req, res) => {
     // Also read by the portal's own plugins (the scorecards count the
     // critical queue as a service; they keep no payload).
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    await authorize(credentials, dlqBacklogReadPermission, 'read dead letters');
-    const query = parse(listQuery, req.query, 'query');
+    const credentials = await reader(req, 'read dead letters', [
+      'user',
+      'service',
+    ]);
+    const query = parseInput(listQuery, req.query, 'query', zodWords);
     const {
       entityRef: ref,
       annotation,
@@ -374,13 +356,8 @@ export async function createRouter(
   });
 
   router.get('/backlog', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    await authorize(
-      credentials,
-      dlqBacklogReadPermission,
-      'read queue backlogs',
-    );
-    const query = parse(backlogQuery, req.query, 'query');
+    const credentials = await reader(req, 'read queue backlogs');
+    const query = parseInput(backlogQuery, req.query, 'query', zodWords);
     const {
       entityRef: ref,
       annotation,
@@ -398,9 +375,8 @@ export async function createRouter(
   });
 
   router.get('/actions', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    await authorize(credentials, dlqBacklogReadPermission, 'read dead letters');
-    const query = parse(actionsQuery, req.query, 'query');
+    const credentials = await reader(req);
+    const query = parseInput(actionsQuery, req.query, 'query', zodWords);
     const { entityRef: ref, source } = await sourceOf(
       query.entityRef,
       credentials,
@@ -540,7 +516,7 @@ export async function createRouter(
         dlqMessageReplayPermission,
         'replay dead letters',
       );
-      const body = parse(replayRequestSchema, req.body, 'body');
+      const body = parseInput(replayRequestSchema, req.body, 'body', zodWords);
       Object.assign(meta, body);
       const { entityRef: ref, source } = await sourceOf(
         body.entityRef,
@@ -562,7 +538,7 @@ export async function createRouter(
         dlqMessageDiscardPermission,
         'discard dead letters',
       );
-      const body = parse(discardRequestSchema, req.body, 'body');
+      const body = parseInput(discardRequestSchema, req.body, 'body', zodWords);
       // The reason is kept (trail, audit log) as masked as it is shown.
       body.reason = masker.maskText(body.reason);
       Object.assign(meta, body);
@@ -589,8 +565,8 @@ export async function createRouter(
   /** Bulk routes change dead letters: refused early to whoever may not. */
   async function authorizeSomeChange(credentials: BackstageCredentials) {
     if (
-      !(await allowed(credentials, dlqMessageReplayPermission)) &&
-      !(await allowed(credentials, dlqMessageDiscardPermission))
+      !(await access.allows(credentials, dlqMessageReplayPermission)) &&
+      !(await access.allows(credentials, dlqMessageDiscardPermission))
     ) {
       throw new NotAllowedError(
         `You may not replay or discard dead letters (permissions ${dlqMessageReplayPermission.name}, ${dlqMessageDiscardPermission.name})`,
@@ -601,7 +577,7 @@ export async function createRouter(
   router.post('/dead-letters/bulk', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     await authorizeSomeChange(credentials);
-    const body = parse(bulkRequestSchema, req.body, 'body');
+    const body = parseInput(bulkRequestSchema, req.body, 'body', zodWords);
     const permission =
       body.action === 'replay'
         ? dlqMessageReplayPermission
@@ -646,9 +622,8 @@ export async function createRouter(
   });
 
   router.get('/dead-letters/bulk', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    await authorize(credentials, dlqBacklogReadPermission, 'read dead letters');
-    const query = parse(backlogQuery, req.query, 'query');
+    const credentials = await reader(req);
+    const query = parseInput(backlogQuery, req.query, 'query', zodWords);
     const { entityRef: ref } = await sourceOf(query.entityRef, credentials);
     res.json({ items: await bulkJobs.list(ref) });
   });
@@ -669,8 +644,7 @@ export async function createRouter(
   }
 
   router.get('/dead-letters/bulk/:id', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    await authorize(credentials, dlqBacklogReadPermission, 'read dead letters');
+    const credentials = await reader(req);
     res.json({ job: await jobOf(req.params.id, credentials) });
   });
 

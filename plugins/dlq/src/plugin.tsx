@@ -22,9 +22,9 @@ const dlqApi = ApiBlueprint.make({
 });
 
 /**
- * Entities of any kind that name their dead letters: services
- * (`dramatiq:ledger.`) and the platform's `dramatiq-dead-letter` resource
- * (`dramatiq:*`).
+ * Entities of any kind that name their dead letters: Dramatiq services
+ * (`dramatiq:ledger.`), the platform's `dramatiq-dead-letter` resource
+ * (`dramatiq:*`) and BullMQ services (`bullmq:svc-rewards`).
  */
 export const hasDeadLetters = (entity: Entity) =>
   Boolean(entity.metadata.annotations?.[DEAD_LETTERS_ANNOTATION]?.trim());

@@ -19,8 +19,11 @@ export interface KyvernoConfig {
   pageSize: number;
   /** One request to a cluster, through the Kubernetes plugin's proxy. */
   requestTimeoutMs: number;
-  /** The TechDocs entity whose docs hold the remediation pages. */
-  docsEntity: { namespace: string; kind: string; name: string };
+  /**
+   * Where the remediation pages are: the TechDocs path of the entity whose
+   * docs hold them (/docs/default/component/docs).
+   */
+  docsPath: string;
 }
 
 const positiveInt = (what: string) =>
@@ -101,6 +104,6 @@ export function readKyvernoConfig(config: RootConfigService): KyvernoConfig {
     fullHistoryDays: d.history.fullDays,
     pageSize: d.pageSize,
     requestTimeoutMs: d.requestTimeoutMs,
-    docsEntity: { kind: kind.toLowerCase(), namespace, name },
+    docsPath: `/docs/${namespace}/${kind.toLowerCase()}/${name}`,
   };
 }

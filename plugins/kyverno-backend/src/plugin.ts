@@ -73,12 +73,11 @@ export const kyvernoPlugin = createBackendPlugin({
             await snapshotter.take();
           },
         });
-        const { kind, namespace, name } = settings.docsEntity;
         const reports = new ReportService({
           store,
           policies,
           catalog: deps.catalog,
-          docsPath: `/docs/${namespace}/${kind}/${name}`,
+          docsPath: settings.docsPath,
         });
         deps.httpRouter.use(
           await createRouter({

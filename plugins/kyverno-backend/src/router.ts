@@ -1,14 +1,18 @@
 import {
-  BackstageCredentials,
   HttpAuthService,
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { ErrorSettings, errorBoundary } from '@internal/backend-helpers';
+import {
+  Caller,
+  entityRefFromParams,
+  ErrorSettings,
+  errorBoundary,
+  parseInput,
+  PermissionCheck,
+} from '@internal/backend-helpers';
 import {
   ComplianceFilter,
   EXPORT_COLUMNS,
@@ -24,11 +28,6 @@ import { z } from 'zod';
 import { ReportService } from './services/ReportService';
 import { SnapshotStore } from './services/SnapshotStore';
 
-const entityParams = z.object({
-  kind: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,62}$/),
-  namespace: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/i),
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/),
-});
 const ref = z.string().regex(/^[a-z]+:[a-z0-9-]+\/[a-z0-9._-]+$/i, {
   error: 'expected an entity reference such as group:default/platform-team',
 });
@@ -106,22 +105,6 @@ const exportQuery = z
     error: 'a range needs both from and to',
   });
 
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.join('.');
-    const message =
-      issue.code === 'unrecognized_keys'
-        ? `unknown parameter ${issue.keys.map(k => `'${k}'`).join(', ')}`
-        : issue.message;
-    throw new InputError(
-      `Invalid query${where ? ` ${where}` : ''}: ${message}`,
-    );
-  }
-  return parsed.data;
-}
-
 function filterOf(
   q: Partial<ComplianceFilter> & Record<string, unknown>,
 ): ComplianceFilter {
@@ -176,49 +159,21 @@ export async function createRouter(options: {
   retentionDays: number;
   errorSettings: ErrorSettings;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, reports, store, logger } = options;
+  const { catalog, reports, store, logger } = options;
   const router = Router();
-
-  async function allowed(
-    req: express.Request,
-    permission: typeof kyvernoReadPermission | typeof kyvernoExportPermission,
-    what: string,
-  ): Promise<BackstageCredentials<{ type: 'user'; userEntityRef: string }>> {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`You may not ${what}`);
-    }
-    return credentials;
-  }
-  const reader = (req: express.Request) =>
-    allowed(req, kyvernoReadPermission, 'read policy reports');
-  async function readerOrService(req: express.Request) {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const [decision] = await permissions.authorize(
-      [{ permission: kyvernoReadPermission }],
-      { credentials },
+  const access = new PermissionCheck(options);
+  const reader = (req: express.Request, allow?: Caller[]) =>
+    access.credentials(
+      req,
+      kyvernoReadPermission,
+      'You may not read policy reports',
+      allow,
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('You may not read policy reports');
-    }
-    return credentials;
-  }
 
   router.get('/entities/:kind/:namespace/:name/results', async (req, res) => {
     // Also read by the portal's own plugins (the scorecards, as a service).
-    const credentials = await readerOrService(req);
-    const params = entityParams.safeParse(req.params);
-    if (!params.success) {
-      throw new InputError(
-        `Invalid entity reference: ${params.error.issues[0].path.join('.')}`,
-      );
-    }
-    const entityRef = stringifyEntityRef(params.data);
+    const credentials = await reader(req, ['user', 'service']);
+    const entityRef = entityRefFromParams(req.params, { brief: true });
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) throw new NotFoundError(`No entity ${entityRef}`);
     res.json(await reports.forEntity(entity));
@@ -226,13 +181,13 @@ export async function createRouter(options: {
 
   router.get('/compliance', async (req, res) => {
     const credentials = await reader(req);
-    const q = parse(complianceQuery, req.query);
+    const q = parseInput(complianceQuery, req.query);
     res.json(await reports.compliance(filterOf(q), credentials, q.limit));
   });
 
   router.get('/trend', async (req, res) => {
     await reader(req);
-    const q = parse(trendQuery, req.query);
+    const q = parseInput(trendQuery, req.query);
     const to = q.to ? new Date(q.to) : new Date();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY);
     if (from > to) throw new InputError('Invalid query from: it is after to');
@@ -243,17 +198,17 @@ export async function createRouter(options: {
 
   router.get('/snapshots', async (req, res) => {
     await reader(req);
-    const q = parse(snapshotsQuery, req.query);
+    const q = parseInput(snapshotsQuery, req.query);
     res.json({ snapshots: await store.snapshots({ limit: q.limit }) });
   });
 
   router.get('/export', async (req, res) => {
-    const credentials = await allowed(
+    const credentials = await access.credentials(
       req,
       kyvernoExportPermission,
-      'export policy-report evidence',
+      'You may not export policy-report evidence',
     );
-    const q = parse(exportQuery, req.query);
+    const q = parseInput(exportQuery, req.query);
     const filter = filterOf(q);
     const scope =
       q.snapshot !== undefined

@@ -5,16 +5,14 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  AuthorizeResult,
-  BasicPermission,
-} from '@backstage/plugin-permission-common';
-import {
+  entityRefFromParams,
   ErrorSettings,
   errorBoundary,
   parseInput,
+  PermissionCheck,
 } from '@internal/backend-helpers';
 import {
   ROLLUP_DIMENSIONS,
@@ -26,15 +24,6 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { ScorecardService } from './services/ScorecardService';
 
-const entityParams = z.object({
-  kind: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,62}$/, 'expected a kind'),
-  namespace: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/i, 'expected a namespace'),
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected an entity name'),
-});
 const ref = z
   .string()
   .regex(/^[a-z]+:[a-z0-9-]+\/[a-z0-9._-]+$/i, {
@@ -84,34 +73,23 @@ export async function createRouter(options: {
   frequencyMinutes: number;
   errorSettings: ErrorSettings;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, catalog, scorecards, logger } =
-    options;
+  const { auditor, catalog, scorecards, logger } = options;
   const router = Router();
   router.use(express.json({ limit: '1kb' }));
 
   /** Every route is for signed-in users allowed the permission. */
-  async function allowed(
-    req: express.Request,
-    permission: BasicPermission,
-    what: string,
-  ) {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`You may not ${what}`);
-    }
-    return credentials;
-  }
+  const access = new PermissionCheck(options);
   const reader = (req: express.Request) =>
-    allowed(req, scorecardsReadPermission, 'read scorecards');
+    access.credentials(
+      req,
+      scorecardsReadPermission,
+      'You may not read scorecards',
+    );
 
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
     const credentials = await reader(req);
-    const params = parseInput(entityParams, req.params, 'entity reference');
+    const entityRef = entityRefFromParams(req.params);
     parseInput(emptyQuery, req.query);
-    const entityRef = stringifyEntityRef(params);
     // Read as the user: the catalog's own permissions decide visibility.
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) throw new NotFoundError(`No entity ${entityRef}`);
@@ -151,10 +129,10 @@ export async function createRouter(options: {
   });
 
   router.post('/refresh', async (req, res) => {
-    const credentials = await allowed(
+    const credentials = await access.credentials(
       req,
       scorecardsRefreshPermission,
-      'collect scorecards now',
+      'You may not collect scorecards now',
     );
     parseInput(emptyQuery, req.query);
     if (req.body && Object.keys(req.body).length > 0) {

@@ -28,10 +28,8 @@ import {
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  LocalPrometheus,
-  PrometheusHttpClient,
-} from '@internal/prometheus-client';
+import { PrometheusHttpClient } from '@internal/prometheus-client';
+import { LocalPrometheus } from '@internal/test-services';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { AddressInfo } from 'node:net';

@@ -2,6 +2,7 @@ import { mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { PrometheusHttpClient } from '@internal/prometheus-client';
+import { serviceEnv } from '@internal/test-services';
 import express from 'express';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,12 +27,7 @@ import { SloSpecLoader } from './services/specs/SloSpecLoader';
 // catalog's specs, over 30 days of raw metrics at known shares (see
 // slothPrometheus.ts).
 const PORT = 59193;
-const haveServices = Boolean(process.env.LOCALPLUS_PROMETHEUS_URL);
-if (!haveServices && process.env.LOCALPLUS_REQUIRE_SERVICES) {
-  throw new Error(
-    'LOCALPLUS_PROMETHEUS_URL is not set: run scripts/services.sh start',
-  );
-}
+const haveServices = Boolean(serviceEnv('LOCALPLUS_PROMETHEUS_URL'));
 const describeWithPrometheus = haveServices ? describe : describe.skip;
 
 /** The catalog's components, with what the catalog adds to them. */

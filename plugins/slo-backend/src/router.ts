@@ -5,25 +5,26 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { Entity } from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   SLO_SPEC_ANNOTATION,
   sloReadPermission,
 } from '@internal/plugin-slo-common';
-import { ErrorSettings, errorBoundary } from '@internal/backend-helpers';
+import {
+  Caller,
+  entityRefFromParams,
+  ErrorSettings,
+  errorBoundary,
+  parseInput,
+  PermissionCheck,
+} from '@internal/backend-helpers';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { SloService } from './services/SloService';
 
-const entityParams = z.object({
-  kind: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,62}$/),
-  namespace: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/i),
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/),
-});
 const ref = z.string().regex(/^[a-z]+:[a-z0-9-]+\/[a-z0-9._-]+$/i, {
   error: 'expected an entity reference such as group:default/platform-team',
 });
@@ -40,41 +41,24 @@ export async function createRouter(options: {
   /** What error answers may carry (localPlus.errors). */
   errorSettings: ErrorSettings;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, slos, logger } = options;
+  const { catalog, slos, logger } = options;
   const router = Router();
+  const access = new PermissionCheck(options);
 
   /**
    * Every route reads SLOs: the caller must be a user allowed slo.read. An
    * entity's SLOs are also read by the portal's own plugins (the scorecards
    * collect them as a service).
    */
-  async function authorizedUser(
-    req: express.Request,
-    allow: Array<'user' | 'service'> = ['user'],
-  ) {
-    const credentials = await httpAuth.credentials(req, { allow });
-    const [decision] = await permissions.authorize(
-      [{ permission: sloReadPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('You may not read SLOs');
-    }
-    return credentials;
-  }
+  const authorizedUser = (req: express.Request, allow?: Caller[]) =>
+    access.credentials(req, sloReadPermission, 'You may not read SLOs', allow);
 
   /** The entity of the path, read as the user (the catalog decides). */
   async function entityOf(
     req: express.Request,
     credentials: BackstageCredentials,
   ): Promise<Entity> {
-    const params = entityParams.safeParse(req.params);
-    if (!params.success) {
-      throw new InputError(
-        `Invalid entity reference: ${params.error.issues[0].path.join('.')}`,
-      );
-    }
-    const entityRef = stringifyEntityRef(params.data);
+    const entityRef = entityRefFromParams(req.params, { brief: true });
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) throw new NotFoundError(`No entity ${entityRef}`);
     return entity;
@@ -95,21 +79,15 @@ export async function createRouter(options: {
 
   router.get('/board', async (req, res) => {
     const credentials = await authorizedUser(req);
-    const query = boardQuery.safeParse(req.query);
-    if (!query.success) {
-      const issue = query.error.issues[0];
-      throw new InputError(
-        `Invalid query ${issue.path.join('.') || ''}: ${issue.message}`,
-      );
-    }
+    const query = parseInput(boardQuery, req.query);
     // Relations rather than spec fields: they hold full references however
     // the catalog file wrote the system or owner.
     const scope: Record<string, string> = {};
-    if (query.data.system) {
-      scope['relations.partOf'] = query.data.system.toLocaleLowerCase('en-US');
+    if (query.system) {
+      scope['relations.partOf'] = query.system.toLocaleLowerCase('en-US');
     }
-    if (query.data.owner) {
-      scope['relations.ownedBy'] = query.data.owner.toLocaleLowerCase('en-US');
+    if (query.owner) {
+      scope['relations.ownedBy'] = query.owner.toLocaleLowerCase('en-US');
     }
     // Every service, and any other component that declares an SLO spec
     // (platform components such as ArgoCD or Prometheus).

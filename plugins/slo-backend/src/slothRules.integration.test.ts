@@ -1,4 +1,5 @@
 import { BURN_WINDOWS } from '@internal/plugin-slo-common';
+import { serviceEnv } from '@internal/test-services';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,12 +16,7 @@ import {
 // with promtool. These are the rules the other integration tests and the
 // dev Prometheus load; here, that there is one file per spec and that each
 // holds what SloReader reads.
-const haveServices = Boolean(process.env.LOCALPLUS_PROMETHEUS_URL);
-if (!haveServices && process.env.LOCALPLUS_REQUIRE_SERVICES) {
-  throw new Error(
-    'LOCALPLUS_PROMETHEUS_URL is not set: run scripts/services.sh start',
-  );
-}
+const haveServices = Boolean(serviceEnv('LOCALPLUS_PROMETHEUS_URL'));
 const describeWithTools = haveServices ? describe : describe.skip;
 
 type Rule = {

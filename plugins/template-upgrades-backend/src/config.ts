@@ -16,46 +16,52 @@ export interface TemplateUpgradesConfig {
 }
 
 const folder = z.string().trim().min(1, 'expected a folder');
-const schema = z.strictObject({
-  goldenPath: z.strictObject({
-    directory: folder,
-    templates: z
-      .array(
-        z
-          .string()
-          .regex(
-            /^template:default\/[a-z0-9-]{1,60}$/,
-            'expected template:default/<name>',
-          ),
-      )
-      .min(1, 'name at least one template'),
-    history: folder.optional(),
-    historyPath: z
-      .string()
-      .regex(
-        /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/,
-        'expected a relative path such as templates/golden-path',
-      )
-      .refine(p => !p.split('/').includes('..'), 'must not contain ..')
-      .default('templates/golden-path'),
-    historyGithub: z
-      .string()
-      .regex(
-        /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/,
-        'expected owner/repository',
-      )
-      .optional(),
-  }),
-  localRepositories: z.array(folder).default([]),
-  github: z
-    .strictObject({
-      host: z
+const schema = z
+  .strictObject({
+    goldenPath: z.strictObject({
+      directory: folder,
+      templates: z
+        .array(
+          z
+            .string()
+            .regex(
+              /^template:default\/[a-z0-9-]{1,60}$/,
+              'expected template:default/<name>',
+            ),
+        )
+        .min(1, 'name at least one template'),
+      history: folder.optional(),
+      historyPath: z
         .string()
-        .regex(/^[a-z0-9.-]+(:\d+)?$/, 'expected a host such as github.com')
-        .default('github.com'),
-    })
-    .optional(),
-});
+        .regex(
+          /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/,
+          'expected a relative path such as templates/golden-path',
+        )
+        .refine(p => !p.split('/').includes('..'), 'must not contain ..')
+        .default('templates/golden-path'),
+      historyGithub: z
+        .string()
+        .regex(
+          /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/,
+          'expected owner/repository',
+        )
+        .optional(),
+    }),
+    localRepositories: z.array(folder).default([]),
+    github: z
+      .strictObject({
+        host: z
+          .string()
+          .regex(/^[a-z0-9.-]+(:\d+)?$/, 'expected a host such as github.com')
+          .default('github.com'),
+      })
+      .optional(),
+  })
+  // Older releases are read from GitHub with the integration's credentials.
+  .refine(c => !c.goldenPath.historyGithub || c.github !== undefined, {
+    path: ['goldenPath', 'historyGithub'],
+    message: 'set templateUpgrades.github too',
+  });
 
 /**
  * Reads and checks `templateUpgrades` at start-up; folders are resolved

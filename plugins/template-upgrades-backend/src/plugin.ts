@@ -46,12 +46,8 @@ export const templateUpgradesPlugin = createBackendPlugin({
         const github =
           settings?.github &&
           new GithubClient(integrations, settings.github.host);
+        // Set only with templateUpgrades.github (checked in config.ts).
         const historyGithub = settings?.goldenPath.historyGithub;
-        if (historyGithub && !github) {
-          throw new Error(
-            'Invalid config templateUpgrades.goldenPath.historyGithub: set templateUpgrades.github too',
-          );
-        }
         const upgrades =
           settings &&
           new UpgradeService({

@@ -9,16 +9,17 @@ import {
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   InputError,
-  NotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  Caller,
+  entityRefFromParams,
   ErrorSettings,
   errorBoundary,
   parseInput,
+  PermissionCheck,
 } from '@internal/backend-helpers';
 import {
   templateUpgradesCreatePermission,
@@ -29,15 +30,6 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { UpgradeService } from './services/UpgradeService';
 
-const entityParams = z.object({
-  kind: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,62}$/, 'expected a kind'),
-  namespace: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/i, 'expected a namespace'),
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected an entity name'),
-});
 const emptyQuery = z.strictObject({});
 
 export async function createRouter(options: {
@@ -50,8 +42,9 @@ export async function createRouter(options: {
   logger: LoggerService;
   errorSettings: ErrorSettings;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, catalog, logger } = options;
+  const { httpAuth, auditor, catalog, logger } = options;
   const router = Router();
+  const access = new PermissionCheck(options);
   router.use(express.json({ limit: '1kb' }));
 
   function upgrades(): UpgradeService {
@@ -63,20 +56,13 @@ export async function createRouter(options: {
     return options.upgrades;
   }
 
-  async function reader(
-    req: express.Request,
-    allow: Array<'user' | 'service'> = ['user'],
-  ) {
-    const credentials = await httpAuth.credentials(req, { allow });
-    const [decision] = await permissions.authorize(
-      [{ permission: templateUpgradesReadPermission }],
-      { credentials },
+  const reader = (req: express.Request, allow?: Caller[]) =>
+    access.credentials(
+      req,
+      templateUpgradesReadPermission,
+      'You may not read template upgrades',
+      allow,
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('You may not read template upgrades');
-    }
-    return credentials;
-  }
 
   /** The path's entity, read as the user (the catalog decides visibility). */
   async function entityOf(
@@ -84,9 +70,7 @@ export async function createRouter(options: {
     credentials: BackstageCredentials,
   ): Promise<Entity> {
     parseInput(emptyQuery, req.query, 'query');
-    const ref = stringifyEntityRef(
-      parseInput(entityParams, req.params, 'entity reference'),
-    );
+    const ref = entityRefFromParams(req.params);
     const entity = await catalog.getEntityByRef(ref, { credentials });
     if (!entity) throw new NotFoundError(`No entity ${ref}`);
     return entity;
@@ -133,20 +117,12 @@ export async function createRouter(options: {
     });
     try {
       // The owning team and platform admins (the catalog's owner rule).
-      const [decision] = await permissions.authorize(
-        [
-          {
-            permission: templateUpgradesCreatePermission,
-            resourceRef: entityRef,
-          },
-        ],
-        { credentials },
+      await access.authorize(
+        credentials,
+        templateUpgradesCreatePermission,
+        `You may not upgrade ${entityRef}: its owning team and platform admins may`,
+        entityRef,
       );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `You may not upgrade ${entityRef}: its owning team and platform admins may`,
-        );
-      }
       const result = await upgrades().upgrade(
         entity,
         await authorOf(credentials),

@@ -21,7 +21,7 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
 {%- if values.ownsTables or values.runsJobs %}
-          globalSetup: ['tests/setup/global-setup.ts'],
+          globalSetup: ['tests/support/global-setup.ts'],
 {%- endif %}
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -33,7 +33,7 @@ export default defineConfig({
           name: 'contract',
           include: ['tests/contract/**/*.test.ts'],
 {%- if values.ownsTables or values.runsJobs %}
-          globalSetup: ['tests/setup/global-setup.ts'],
+          globalSetup: ['tests/support/global-setup.ts'],
 {%- endif %}
           testTimeout: 30_000,
           hookTimeout: 30_000,

@@ -23,3 +23,13 @@ describe('parseInput', () => {
     ).toThrow(/^Invalid body name: /);
   });
 });
+
+describe('parseInput with unknownKeys: zod', () => {
+  it("tells an unknown key in zod's words", () => {
+    expect(() =>
+      parseInput(z.strictObject({}), { page: '2' }, 'query', {
+        unknownKeys: 'zod',
+      }),
+    ).toThrow(new InputError('Invalid query: Unrecognized key: "page"'));
+  });
+});

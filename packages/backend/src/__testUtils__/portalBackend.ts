@@ -25,6 +25,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { ConfigSources } from '@backstage/config-loader';
 import { JsonObject } from '@backstage/types';
+import { waitFor } from '@internal/test-services';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '../../../..');
@@ -280,17 +281,15 @@ export async function startPortalBackend(options: {
   };
 }
 
-/** Polls `check` until it returns a value (not undefined). */
-export async function waitUntil<T>(
+/** Polls `check` every 250 ms until it returns a value (not undefined or false). */
+export function waitUntil<T>(
   check: () => Promise<T | undefined>,
   what: string,
   timeoutMs = 60_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 250));
-  }
+  return waitFor(check, what, {
+    timeoutMs,
+    intervalMs: 250,
+    timeoutMessage: `timed out waiting for ${what}`,
+  });
 }

@@ -9,8 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { renderKustomize } from '../goldenPath/__testUtils__/kustomize';
-import { checkWorkloads } from '../goldenPath/__testUtils__/platformRules';
+import { checkWorkloads, renderKustomize } from '@internal/test-services';
 
 const repoRoot = path.resolve(__dirname, '../../../..');
 const kubernetesDir = path.join(repoRoot, 'deploy/kubernetes');

@@ -29,285 +29,114 @@ export type MatrixRow = {
   answers: [Answer, Answer, Answer, Answer, Answer, Answer];
   why: string;
 };
+type Answers = MatrixRow['answers'];
 
 const LEDGER = 'component:default/svc-ledger';
-const q = encodeURIComponent;
+const BY_LEDGER = `entityRef=${encodeURIComponent(LEDGER)}`;
+const MESSAGE = { entityRef: LEDGER, queue: 'critical', key: 'matrix-message' };
+const BULK_REPLAY = {
+  entityRef: LEDGER,
+  action: 'replay',
+  selection: { keys: [{ queue: 'critical', key: 'matrix-message' }] },
+};
+const LOCATION = {
+  type: 'url',
+  target: 'https://github.com/localplus/svc-none/blob/main/catalog-info.yaml',
+};
+const EXPORT_RANGE =
+  'format=csv&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z';
 
 // Readers: every role reads; services (no user) and anonymous callers not.
-const READ: MatrixRow['answers'] = [401, 403, 'ok', 'ok', 'ok', 'ok'];
+const READ: Answers = [401, 403, 'ok', 'ok', 'ok', 'ok'];
 // One entity's facts that the scorecards collect as the portal's own
 // service (backend plugins only: outside callers have no service token).
-const READ_AND_SCORECARDS: MatrixRow['answers'] = [
-  401,
-  'ok',
-  'ok',
-  'ok',
-  'ok',
-  'ok',
-];
+const READ_AND_SCORECARDS: Answers = [401, 'ok', 'ok', 'ok', 'ok', 'ok'];
+// Changes to production: on-call and platform admins.
+const ON_CALL: Answers = [401, 403, 403, 'ok', 403, 'ok'];
+// Evidence that leaves the portal: compliance reviewers and admins.
+const REVIEWERS: Answers = [401, 403, 403, 403, 'ok', 'ok'];
+// Platform admins only.
+const ADMINS: Answers = [401, 403, 403, 403, 403, 'ok'];
+// What developers do (and services, and admins), not on-call or reviewers.
+const DEVELOPERS: Answers = [401, 'ok', 'ok', 403, 403, 'ok'];
 
+/**
+ * A row: the route as its router declares it, who gets what, why; the
+ * request is the route with svc-ledger's kind, namespace and name (and job
+ * 999999), plus the query and body given.
+ */
+function row(
+  route: string,
+  answers: Answers,
+  why: string,
+  request: { query?: string; body?: unknown } = {},
+): MatrixRow {
+  const path = route
+    .split(' ')[1]
+    .replace(':kind/:namespace/:name', 'component/default/svc-ledger')
+    .replace(':id', '999999');
+  return {
+    route,
+    request: {
+      path: request.query ? `${path}?${request.query}` : path,
+      ...('body' in request ? { body: request.body } : {}),
+    },
+    answers,
+    why,
+  };
+}
+
+// A table: one row a line, as prettier would not keep it.
+// prettier-ignore
 export const PERMISSION_MATRIX: MatrixRow[] = [
   // --- slo: budgets and burn rates (slo.read, every role) ---
-  {
-    route: 'GET /api/slo/entities/:kind/:namespace/:name/slos',
-    request: { path: '/api/slo/entities/component/default/svc-ledger/slos' },
-    answers: READ_AND_SCORECARDS,
-    why: 'on-call, owners and reviewers read SLOs; the scorecards, as a service',
-  },
-  {
-    route: 'GET /api/slo/entities/:kind/:namespace/:name/slos/history',
-    request: {
-      path: '/api/slo/entities/component/default/svc-ledger/slos/history',
-    },
-    answers: READ,
-    why: 'the SLO tab draws the budget over time',
-  },
-  {
-    route: 'GET /api/slo/board',
-    request: { path: '/api/slo/board' },
-    answers: READ,
-    why: 'the SLO board for on-call',
-  },
+  row('GET /api/slo/entities/:kind/:namespace/:name/slos', READ_AND_SCORECARDS, 'on-call, owners and reviewers read SLOs; the scorecards, as a service'),
+  row('GET /api/slo/entities/:kind/:namespace/:name/slos/history', READ, 'the SLO tab draws the budget over time'),
+  row('GET /api/slo/board', READ, 'the SLO board for on-call'),
   // --- runbooks: runbooks, firing alerts, rotation (runbooks.read) ---
-  {
-    route: 'GET /api/runbooks/entities/:kind/:namespace/:name/runbooks',
-    request: {
-      path: '/api/runbooks/entities/component/default/svc-ledger/runbooks',
-    },
-    answers: READ_AND_SCORECARDS,
-    why: 'runbooks are read by everyone who may be paged or audit; the scorecards, as a service',
-  },
-  {
-    route: 'GET /api/runbooks/alerts',
-    request: { path: '/api/runbooks/alerts' },
-    answers: READ,
-    why: 'firing alerts on the On call page',
-  },
-  {
-    route: 'GET /api/runbooks/oncall',
-    request: { path: '/api/runbooks/oncall' },
-    answers: READ,
-    why: 'who is on call',
-  },
+  row('GET /api/runbooks/entities/:kind/:namespace/:name/runbooks', READ_AND_SCORECARDS, 'runbooks are read by everyone who may be paged or audit; the scorecards, as a service'),
+  row('GET /api/runbooks/alerts', READ, 'firing alerts on the On call page'),
+  row('GET /api/runbooks/oncall', READ, 'who is on call'),
   // --- dlq: dead letters (counts and backlog: dlq.backlog.read, every role;
   // payloads inside the answer: owners, on-call, admins; replay and discard:
   // on-call) ---
-  {
-    route: 'GET /api/dlq/dead-letters',
-    request: { path: `/api/dlq/dead-letters?entityRef=${q(LEDGER)}` },
-    answers: READ_AND_SCORECARDS,
-    why: 'the dead-letter card and tab; the scorecards count the critical queue as a service',
-  },
-  {
-    route: 'GET /api/dlq/backlog',
-    request: { path: `/api/dlq/backlog?entityRef=${q(LEDGER)}` },
-    answers: READ,
-    why: "the queues' waiting, in-flight and delayed tasks beside the dead letters",
-  },
-  {
-    route: 'GET /api/dlq/actions',
-    request: { path: `/api/dlq/actions?entityRef=${q(LEDGER)}` },
-    answers: READ,
-    why: 'the audit trail of replays and discards',
-  },
-  {
-    route: 'POST /api/dlq/dead-letters/replay',
-    request: {
-      path: '/api/dlq/dead-letters/replay',
-      body: { entityRef: LEDGER, queue: 'critical', key: 'matrix-message' },
-    },
-    answers: [401, 403, 403, 'ok', 403, 'ok'],
-    why: 'replaying changes production: on-call and admins only',
-  },
-  {
-    route: 'POST /api/dlq/dead-letters/discard',
-    request: {
-      path: '/api/dlq/dead-letters/discard',
-      body: {
-        entityRef: LEDGER,
-        queue: 'critical',
-        key: 'matrix-message',
-        reason: 'permission matrix',
-      },
-    },
-    answers: [401, 403, 403, 'ok', 403, 'ok'],
-    why: 'discarding loses a task: on-call and admins only',
-  },
-  {
-    route: 'POST /api/dlq/dead-letters/bulk',
-    request: {
-      path: '/api/dlq/dead-letters/bulk',
-      body: {
-        entityRef: LEDGER,
-        action: 'replay',
-        selection: { keys: [{ queue: 'critical', key: 'matrix-message' }] },
-      },
-    },
-    answers: [401, 403, 403, 'ok', 403, 'ok'],
-    why: 'bulk replay and discard change production: on-call and admins only',
-  },
-  {
-    route: 'GET /api/dlq/dead-letters/bulk',
-    request: { path: `/api/dlq/dead-letters/bulk?entityRef=${q(LEDGER)}` },
-    answers: READ,
-    why: 'the bulk jobs of a service and their progress',
-  },
-  {
-    route: 'GET /api/dlq/dead-letters/bulk/:id',
-    request: { path: '/api/dlq/dead-letters/bulk/999999' },
-    answers: READ,
-    why: "a bulk job's progress",
-  },
-  {
-    route: 'POST /api/dlq/dead-letters/bulk/:id/cancel',
-    request: { path: '/api/dlq/dead-letters/bulk/999999/cancel', body: {} },
-    answers: [401, 403, 403, 'ok', 403, 'ok'],
-    why: 'stopping a bulk job: who may start one',
-  },
+  row('GET /api/dlq/dead-letters', READ_AND_SCORECARDS, 'the dead-letter card and tab; the scorecards count the critical queue as a service', { query: BY_LEDGER }),
+  row('GET /api/dlq/backlog', READ, "the queues' waiting, in-flight and delayed tasks beside the dead letters", { query: BY_LEDGER }),
+  row('GET /api/dlq/actions', READ, 'the audit trail of replays and discards', { query: BY_LEDGER }),
+  row('POST /api/dlq/dead-letters/replay', ON_CALL, 'replaying changes production: on-call and admins only', { body: MESSAGE }),
+  row('POST /api/dlq/dead-letters/discard', ON_CALL, 'discarding loses a task: on-call and admins only', { body: { ...MESSAGE, reason: 'permission matrix' } }),
+  row('POST /api/dlq/dead-letters/bulk', ON_CALL, 'bulk replay and discard change production: on-call and admins only', { body: BULK_REPLAY }),
+  row('GET /api/dlq/dead-letters/bulk', READ, 'the bulk jobs of a service and their progress', { query: BY_LEDGER }),
+  row('GET /api/dlq/dead-letters/bulk/:id', READ, "a bulk job's progress"),
+  row('POST /api/dlq/dead-letters/bulk/:id/cancel', ON_CALL, 'stopping a bulk job: who may start one', { body: {} }),
   // --- kyverno: policy reports (kyverno.reports.read, every role; export:
   // compliance reviewers and admins) ---
-  {
-    route: 'GET /api/kyverno/entities/:kind/:namespace/:name/results',
-    request: {
-      path: '/api/kyverno/entities/component/default/svc-ledger/results',
-    },
-    answers: READ_AND_SCORECARDS,
-    why: "a service's policy tab: owners, on-call and reviewers; the scorecards, as a service",
-  },
-  {
-    route: 'GET /api/kyverno/compliance',
-    request: { path: '/api/kyverno/compliance?standard=PCI-DSS' },
-    answers: READ,
-    why: 'the compliance page, platform-wide',
-  },
-  {
-    route: 'GET /api/kyverno/trend',
-    request: { path: '/api/kyverno/trend' },
-    answers: READ,
-    why: 'the trend chart of the compliance page',
-  },
-  {
-    route: 'GET /api/kyverno/snapshots',
-    request: { path: '/api/kyverno/snapshots' },
-    answers: READ,
-    why: 'which snapshots can be exported',
-  },
-  {
-    route: 'GET /api/kyverno/export',
-    request: {
-      path: '/api/kyverno/export?format=csv&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z',
-    },
-    answers: [401, 403, 403, 403, 'ok', 'ok'],
-    why: 'evidence leaves the portal as a file: reviewers and admins only, audited',
-  },
+  row('GET /api/kyverno/entities/:kind/:namespace/:name/results', READ_AND_SCORECARDS, "a service's policy tab: owners, on-call and reviewers; the scorecards, as a service"),
+  row('GET /api/kyverno/compliance', READ, 'the compliance page, platform-wide', { query: 'standard=PCI-DSS' }),
+  row('GET /api/kyverno/trend', READ, 'the trend chart of the compliance page'),
+  row('GET /api/kyverno/snapshots', READ, 'which snapshots can be exported'),
+  row('GET /api/kyverno/export', REVIEWERS, 'evidence leaves the portal as a file: reviewers and admins only, audited', { query: EXPORT_RANGE }),
   // --- scorecards: production readiness (scorecards.read, every role;
   // collecting now: platform admins, audited) ---
-  {
-    route: 'GET /api/scorecards/entities/:kind/:namespace/:name',
-    request: { path: '/api/scorecards/entities/component/default/svc-ledger' },
-    answers: READ,
-    why: "a service's scorecard card and tab",
-  },
-  {
-    route: 'GET /api/scorecards/scorecards',
-    request: { path: '/api/scorecards/scorecards' },
-    answers: READ,
-    why: 'every service and its level',
-  },
-  {
-    route: 'GET /api/scorecards/rollups',
-    request: { path: '/api/scorecards/rollups?by=owner' },
-    answers: READ,
-    why: 'levels per team, system and domain',
-  },
-  {
-    route: 'GET /api/scorecards/ranking',
-    request: { path: '/api/scorecards/ranking' },
-    answers: READ,
-    why: 'what most services fail',
-  },
-  {
-    route: 'GET /api/scorecards/trend',
-    request: { path: '/api/scorecards/trend?days=7' },
-    answers: READ,
-    why: 'the campaign view: levels over time',
-  },
-  {
-    route: 'POST /api/scorecards/refresh',
-    request: { path: '/api/scorecards/refresh', body: {} },
-    answers: [401, 403, 403, 403, 403, 'ok'],
-    why: 'collecting calls every source for every service: platform admins, audited',
-  },
+  row('GET /api/scorecards/entities/:kind/:namespace/:name', READ, "a service's scorecard card and tab"),
+  row('GET /api/scorecards/scorecards', READ, 'every service and its level'),
+  row('GET /api/scorecards/rollups', READ, 'levels per team, system and domain', { query: 'by=owner' }),
+  row('GET /api/scorecards/ranking', READ, 'what most services fail'),
+  row('GET /api/scorecards/trend', READ, 'the campaign view: levels over time', { query: 'days=7' }),
+  row('POST /api/scorecards/refresh', ADMINS, 'collecting calls every source for every service: platform admins, audited', { body: {} }),
   // --- template upgrades: who is behind the golden path, and the upgrade
   // (template-upgrades.read, every role; creating the upgrade branch or pull
   // request: the owning team and admins, template-upgrades.create on the
   // entity) ---
-  {
-    route: 'GET /api/template-upgrades/drift',
-    request: { path: '/api/template-upgrades/drift' },
-    answers: READ_AND_SCORECARDS,
-    why: 'the platform team sees who is behind; the scorecards, as a service',
-  },
-  {
-    route: 'GET /api/template-upgrades/entities/:kind/:namespace/:name/drift',
-    request: {
-      path: '/api/template-upgrades/entities/component/default/svc-ledger/drift',
-    },
-    answers: READ,
-    why: "a service's Golden path card",
-  },
-  {
-    route:
-      'GET /api/template-upgrades/entities/:kind/:namespace/:name/proposal',
-    request: {
-      path: '/api/template-upgrades/entities/component/default/svc-ledger/proposal',
-    },
-    answers: READ,
-    why: 'what an upgrade would change: a diff, nothing written',
-  },
-  {
-    route:
-      'POST /api/template-upgrades/entities/:kind/:namespace/:name/upgrade',
-    request: {
-      path: '/api/template-upgrades/entities/component/default/svc-ledger/upgrade',
-      body: {},
-    },
-    // The matrix's developer owns nothing: owners are the catalog's to say.
-    answers: [401, 403, 403, 403, 403, 'ok'],
-    why: "writes a branch to the service's repository: its owners and admins, audited",
-  },
+  row('GET /api/template-upgrades/drift', READ_AND_SCORECARDS, 'the platform team sees who is behind; the scorecards, as a service'),
+  row('GET /api/template-upgrades/entities/:kind/:namespace/:name/drift', READ, "a service's Golden path card"),
+  row('GET /api/template-upgrades/entities/:kind/:namespace/:name/proposal', READ, 'what an upgrade would change: a diff, nothing written'),
+  // The matrix's developer owns nothing: owners are the catalog's to say.
+  row('POST /api/template-upgrades/entities/:kind/:namespace/:name/upgrade', ADMINS, "writes a branch to the service's repository: its owners and admins, audited", { body: {} }),
   // --- upstream routes behind our features ---
-  {
-    route: 'POST /api/catalog/locations',
-    request: {
-      path: '/api/catalog/locations?dryRun=true',
-      body: {
-        type: 'url',
-        target:
-          'https://github.com/localplus/svc-none/blob/main/catalog-info.yaml',
-      },
-    },
-    answers: [401, 'ok', 'ok', 403, 403, 'ok'],
-    why: 'developers register their repositories (never users or groups: catalog rules)',
-  },
-  {
-    route: 'POST /api/scaffolder/v2/dry-run',
-    request: {
-      path: '/api/scaffolder/v2/dry-run',
-      body: { template: {}, values: {}, directoryContents: [] },
-    },
-    answers: [401, 'ok', 'ok', 403, 403, 'ok'],
-    why: 'the template editor: developers and admins',
-  },
-  {
-    route: 'POST /api/scaffolder/v2/tasks',
-    request: {
-      path: '/api/scaffolder/v2/tasks',
-      body: { templateRef: 'template:default/svc-typescript', values: {} },
-    },
-    answers: [401, 'ok', 'ok', 403, 403, 'ok'],
-    why: 'the golden path: developers and admins create services',
-  },
+  row('POST /api/catalog/locations', DEVELOPERS, 'developers register their repositories (never users or groups: catalog rules)', { query: 'dryRun=true', body: LOCATION }),
+  row('POST /api/scaffolder/v2/dry-run', DEVELOPERS, 'the template editor: developers and admins', { body: { template: {}, values: {}, directoryContents: [] } }),
+  row('POST /api/scaffolder/v2/tasks', DEVELOPERS, 'the golden path: developers and admins create services', { body: { templateRef: 'template:default/svc-typescript', values: {} } }),
 ];
 
 /** The plugins whose every route must be in the table. */

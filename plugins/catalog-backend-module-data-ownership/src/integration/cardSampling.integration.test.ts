@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import { dropDatabase, sharedPostgres } from '@internal/test-services';
 import { readDataOwnershipConfig } from '../config';
 import {
   LiveTable,
@@ -10,9 +11,7 @@ import { DataOwnershipEntityProvider } from '../provider/DataOwnershipEntityProv
 import {
   createFixtureDatabase,
   describeWithPostgres,
-  dropDatabase,
-  sharedServer,
-} from './postgres';
+} from '../__testUtils__/postgres';
 
 jest.setTimeout(60_000);
 
@@ -128,7 +127,7 @@ function recordingLogger(lines: string[]): LoggerService {
 describeWithPostgres(
   'card numbers found by sampling, against PostgreSQL',
   () => {
-    const server = sharedServer();
+    const server = sharedPostgres();
     let database: string;
 
     beforeAll(async () => {

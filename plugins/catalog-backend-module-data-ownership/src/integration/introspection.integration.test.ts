@@ -1,5 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import {
+  dropDatabase,
+  sharedPostgres,
+  uniqueName,
+  withClient,
+} from '@internal/test-services';
 import { readDataOwnershipConfig } from '../config';
 import {
   LiveTable,
@@ -8,16 +14,12 @@ import {
 import {
   createFixtureDatabase,
   describeWithPostgres,
-  dropDatabase,
-  sharedServer,
-  uniqueName,
-  withClient,
-} from './postgres';
+} from '../__testUtils__/postgres';
 
 jest.setTimeout(60_000);
 
 describeWithPostgres('PostgresIntrospector against PostgreSQL', () => {
-  const server = sharedServer();
+  const server = sharedPostgres();
   let database: string;
   const role = uniqueName('dataownership_ro');
   const password = `pw-${role}`;

@@ -19,7 +19,7 @@ import {
   PrivateBroker,
   sharedBrokers,
   uniquePrefix,
-} from './kafka';
+} from '../__testUtils__/kafka';
 
 jest.setTimeout(120_000);
 

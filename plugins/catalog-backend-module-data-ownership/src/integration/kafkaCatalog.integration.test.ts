@@ -18,7 +18,7 @@ import {
   describeWithKafka,
   sharedBrokers,
   uniquePrefix,
-} from './kafka';
+} from '../__testUtils__/kafka';
 
 jest.setTimeout(120_000);
 

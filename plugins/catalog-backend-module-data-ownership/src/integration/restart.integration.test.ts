@@ -1,14 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import { PrivatePostgres, withClient } from '@internal/test-services';
 import { readDataOwnershipConfig } from '../config';
 import { DataOwnershipEntityProvider } from '../provider/DataOwnershipEntityProvider';
-import {
-  describeWithPostgres,
-  FIXTURE_SQL,
-  PrivateCluster,
-  withClient,
-} from './postgres';
+import { describeWithPostgres, FIXTURE_SQL } from '../__testUtils__/postgres';
 
 jest.setTimeout(120_000);
 
@@ -19,7 +15,7 @@ jest.setTimeout(120_000);
 describeWithPostgres(
   'the provider while its database stops and restarts',
   () => {
-    const cluster = new PrivateCluster();
+    const cluster = new PrivatePostgres();
     const names = (mutation: any) =>
       mutation.entities.map((e: any) => e.entity.metadata.name).sort();
 

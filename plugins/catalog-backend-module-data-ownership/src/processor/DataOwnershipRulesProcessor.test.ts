@@ -161,7 +161,7 @@ describe('DataOwnershipRulesProcessor', () => {
         rule: 'conflicting-owners',
         level: 'error',
         message:
-          'ledger.shared is claimed by svc-ledger and svc-wallet: one table, one owner (seed VIII.3)',
+          'ledger.shared is claimed by svc-ledger and svc-wallet: one table, one owner',
         refs: ['component:default/svc-ledger', 'component:default/svc-wallet'],
       },
     ]);
@@ -194,7 +194,7 @@ describe('DataOwnershipRulesProcessor', () => {
         rule: 'cross-service-table',
         level: 'error',
         message:
-          'svc-wallet depends on table ledger.transactions, owned by svc-ledger: across services use gRPC or events, never a JOIN (seed VIII.3)',
+          'svc-wallet depends on table ledger.transactions, owned by svc-ledger: across services use gRPC or events, never a JOIN',
         refs: [
           'resource:default/ledger-transactions',
           'component:default/svc-ledger',

@@ -229,7 +229,7 @@ export class DataOwnershipRulesProcessor implements CatalogProcessor {
         level: 'error',
         message: `${table} is claimed by ${services
           .map(nameOf)
-          .join(' and ')}: one table, one owner (seed VIII.3)`,
+          .join(' and ')}: one table, one owner`,
         refs: services,
       });
       return { findings };
@@ -262,7 +262,7 @@ export class DataOwnershipRulesProcessor implements CatalogProcessor {
           producers.length
         } producers (${producers
           .map(nameOf)
-          .join(', ')}): a topic has one producer (seed VIII.4)`,
+          .join(', ')}): a topic has one producer`,
         refs: producers,
       });
     }
@@ -377,9 +377,7 @@ export class DataOwnershipRulesProcessor implements CatalogProcessor {
           entity.metadata.name
         } depends on table ${name}, owned by ${owners
           .map(nameOf)
-          .join(
-            ' and ',
-          )}: across services use gRPC or events, never a JOIN (seed VIII.3)`,
+          .join(' and ')}: across services use gRPC or events, never a JOIN`,
         refs: [stringifyEntityRef(table).toLocaleLowerCase('en-US'), ...owners],
       });
     }

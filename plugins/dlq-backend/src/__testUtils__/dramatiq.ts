@@ -1,19 +1,15 @@
 /**
  * Real Redis for the tests, and dead letters written exactly as Dramatiq's
  * Redis broker writes them (dispatch.lua): the shared test Redis of
- * scripts/services.sh (LOCALPLUS_REDIS_URL), and a private redis-server
- * that a test can stop and start.
+ * scripts/services.sh (LOCALPLUS_REDIS_URL); a private redis-server that a
+ * test can stop and start is PrivateRedis of @internal/test-services.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { serviceEnv } from '@internal/test-services';
 import Redis from 'ioredis';
 
-export const redisUrl = process.env.LOCALPLUS_REDIS_URL;
-if (!redisUrl && process.env.LOCALPLUS_REQUIRE_SERVICES) {
-  // In CI (scripts/test.sh) a missing Redis fails the run; it never skips.
-  throw new Error(
-    'LOCALPLUS_REDIS_URL is not set: run scripts/services.sh start',
-  );
-}
+// In CI (scripts/test.sh) a missing Redis fails the run; it never skips.
+export const redisUrl = serviceEnv('LOCALPLUS_REDIS_URL');
 export const describeWithRedis = redisUrl ? describe : describe.skip;
 
 /** A key namespace nobody else uses on the shared Redis. */
@@ -108,5 +104,3 @@ export async function dramatiqNack(
   await redis.zadd(xq, deadLetteredAt, id);
   return id;
 }
-
-export { freePort, PrivateRedis } from './privateRedis';

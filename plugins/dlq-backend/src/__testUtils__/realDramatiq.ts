@@ -8,6 +8,7 @@
  * the virtualenv (and no way to make it) skips these tests; with it, they
  * fail.
  */
+import { waitFor } from '@internal/test-services';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -227,7 +228,7 @@ export class DramatiqWorker {
           return this.output.includes('Worker process is ready for action');
         },
         'the Dramatiq worker is ready',
-        timeoutMs,
+        { timeoutMs },
       );
     } catch (error) {
       await this.stop();
@@ -254,22 +255,5 @@ export class DramatiqWorker {
     clearTimeout(timer);
     // The forked worker process too, should it outlive its parent.
     signal('SIGKILL');
-  }
-}
-
-/** Polls `check` every 50 ms until it is truthy; fails after `timeoutMs`. */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    }
-    await new Promise(r => setTimeout(r, 50));
   }
 }

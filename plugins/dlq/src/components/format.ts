@@ -1,5 +1,3 @@
-import { ResponseError } from '@backstage/errors';
-
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -21,7 +19,8 @@ export function ago(iso: string | undefined, now = Date.now()) {
 
 /**
  * "in 6 days", "in 5 h", or, once past Dramatiq's dead_message_ttl, "due to
- * be purged": Dramatiq deletes it at its next maintenance run.
+ * be purged": Dramatiq deletes it at its next maintenance run. "—" without
+ * an expiry: BullMQ services keep their dead letters until handled.
  */
 export function until(iso: string | undefined, now = Date.now()) {
   if (!iso) return '—';
@@ -50,17 +49,4 @@ export function lastLine(traceback: string | undefined) {
 
 export function pretty(value: unknown) {
   return JSON.stringify(value ?? null, null, 2);
-}
-
-/** The HTTP status of a failed backend call, if it was one. */
-export function statusOf(error: unknown): number | undefined {
-  return ResponseError.is(error) ? error.statusCode : undefined;
-}
-
-/** What the backend said, rather than "Request failed with 503". */
-export function messageOf(error: unknown): string {
-  if (ResponseError.is(error)) {
-    return error.cause.message || error.message;
-  }
-  return error instanceof Error ? error.message : String(error);
 }

@@ -5,22 +5,16 @@
  * top level of a test file (it registers jest hooks).
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
+import {
+  serviceEnv,
+  sharedPostgres,
+  uniqueName,
+} from '@internal/test-services';
 import knexFactory, { Knex } from 'knex';
-import { randomBytes } from 'node:crypto';
 
-export const pgServer = process.env.LOCALPLUS_PG_HOST
-  ? {
-      host: process.env.LOCALPLUS_PG_HOST,
-      port: Number(process.env.LOCALPLUS_PG_PORT ?? 5432),
-      user: process.env.LOCALPLUS_PG_USER ?? 'postgres',
-      password: process.env.LOCALPLUS_PG_PASSWORD ?? '',
-    }
+export const pgServer = serviceEnv('LOCALPLUS_PG_HOST')
+  ? sharedPostgres()
   : undefined;
-if (!pgServer && process.env.LOCALPLUS_REQUIRE_SERVICES) {
-  throw new Error(
-    'LOCALPLUS_PG_HOST is not set: run scripts/services.sh start',
-  );
-}
 
 export type Engine = 'SQLite' | 'PostgreSQL';
 
@@ -35,7 +29,7 @@ export function testDatabases(): {
 
   /** A fresh PostgreSQL database, dropped after the tests. */
   async function postgres(): Promise<Knex> {
-    const name = `kyverno_it_${process.pid}_${randomBytes(3).toString('hex')}`;
+    const name = uniqueName('kyverno_it');
     const admin = knexFactory({
       client: 'pg',
       connection: { ...pgServer, database: 'postgres' },

@@ -1,4 +1,3 @@
-import { ResponseError } from '@backstage/errors';
 import { ResourceRef } from '@internal/plugin-kyverno-common';
 
 const MINUTE = 60_000;
@@ -55,19 +54,6 @@ export function resourceLabel(r: ResourceRef) {
 
 export const plural = (n: number, one: string, many = `${one}s`) =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-
-/** The HTTP status of a failed backend call, if it was one. */
-export function statusOf(error: unknown): number | undefined {
-  return ResponseError.is(error) ? error.statusCode : undefined;
-}
-
-/** What the backend said, rather than "Request failed with 503". */
-export function messageOf(error: unknown): string {
-  if (ResponseError.is(error)) {
-    return error.cause.message || error.message;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * A remediation page is a path in the portal's docs: a link from the app's

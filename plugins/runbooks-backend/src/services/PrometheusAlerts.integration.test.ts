@@ -1,8 +1,8 @@
-import { LocalPrometheus } from '@internal/prometheus-client';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Runbook } from '@internal/plugin-runbooks-common';
+import { LocalPrometheus, serviceEnv, waitFor } from '@internal/test-services';
 import { PrometheusAlerts } from './PrometheusAlerts';
 import { joinAlertsToRunbooks } from './joinAlerts';
 import { toRunbook } from './frontMatter';
@@ -11,12 +11,7 @@ import { toRunbook } from './frontMatter';
 // own, so that it can be stopped and started again mid-test.
 const PORT = 59190;
 const baseUrl = `http://127.0.0.1:${PORT}`;
-const haveServices = Boolean(process.env.LOCALPLUS_PROMETHEUS_URL);
-if (!haveServices && process.env.LOCALPLUS_REQUIRE_SERVICES) {
-  throw new Error(
-    'LOCALPLUS_PROMETHEUS_URL is not set: run scripts/services.sh start',
-  );
-}
+const haveServices = Boolean(serviceEnv('LOCALPLUS_PROMETHEUS_URL'));
 const describeWithPrometheus = haveServices ? describe : describe.skip;
 
 const RULES = `
@@ -61,22 +56,21 @@ describeWithPrometheus('PrometheusAlerts against a real Prometheus', () => {
     prometheus.start();
   }
   const stop = () => prometheus.stop();
-  async function waitFor<T>(
-    probe: () => Promise<T>,
-    ok: (v: T) => boolean,
-  ): Promise<T> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      try {
+  /** Polls `probe` until `ok` holds; it may fail while Prometheus starts. */
+  const eventually = <T>(probe: () => Promise<T>, ok: (v: T) => boolean) =>
+    waitFor(
+      async () => {
         const value = await probe();
-        if (ok(value)) return value;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-      }
-      if (Date.now() > deadline) throw new Error('condition not met in 30 s');
-      await new Promise(r => setTimeout(r, 500));
-    }
-  }
+        return ok(value) ? value : undefined;
+      },
+      'the condition holds',
+      {
+        timeoutMs: 30_000,
+        intervalMs: 500,
+        retryOnError: true,
+        timeoutMessage: 'condition not met in 30 s',
+      },
+    );
 
   beforeAll(() => start());
   afterAll(async () => {
@@ -101,7 +95,7 @@ describeWithPrometheus('PrometheusAlerts against a real Prometheus', () => {
   const entityOf = (service: string) => `component:default/${service}`;
 
   it('reads the firing alerts and ties each to its runbook', async () => {
-    const firing = await waitFor(
+    const firing = await eventually(
       () => client.firing(),
       a => a.length === 2,
     );
@@ -140,7 +134,7 @@ describeWithPrometheus('PrometheusAlerts against a real Prometheus', () => {
     // The address is for the log only.
     expect(error.detail).toContain(`GET ${baseUrl}/api/v1/alerts`);
     start();
-    const firing = await waitFor(
+    const firing = await eventually(
       () => client.firing(),
       a => a.length === 2,
     );

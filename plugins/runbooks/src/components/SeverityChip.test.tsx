@@ -1,36 +1,7 @@
 import { screen } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { contrastRatio, ownColours } from '@internal/frontend-helpers';
 import { SeverityChip } from './SeverityChip';
-
-/** WCAG's contrast ratio of two colours as getComputedStyle gives them. */
-function contrast(a: string, b: string): number {
-  const luminance = (color: string) => {
-    const [r, g, b2] = (color.match(/\d+/g) ?? []).slice(0, 3).map(Number);
-    const [lr, lg, lb] = [r, g, b2].map(v => {
-      const c = v / 255;
-      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * lr + 0.7152 * lg + 0.0722 * lb;
-  };
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return (hi + 0.05) / (lo + 0.05);
-}
-
-/**
- * The colours the chip's own class declares (jsdom's computed style does
- * not weigh selectors' specificity; the browser does, and the end-to-end
- * journeys check the rendered contrast with axe).
- */
-function ownColours(el: Element) {
-  const own = Array.from(el.classList).filter(c => !c.startsWith('Mui'));
-  const rules = Array.from(document.styleSheets).flatMap(
-    sheet => Array.from(sheet.cssRules) as CSSStyleRule[],
-  );
-  const rule = rules.find(r =>
-    own.some(c => r.selectorText?.split(/[\s,]/).includes(`.${c}.${c}`)),
-  );
-  return { background: rule?.style.backgroundColor, color: rule?.style.color };
-}
 
 describe('SeverityChip', () => {
   it.each(['page', 'critical'])(
@@ -41,7 +12,7 @@ describe('SeverityChip', () => {
       const { background, color } = ownColours(chip);
       expect(background).toBe('rgb(183, 28, 28)');
       expect(color).toBe('rgb(255, 255, 255)');
-      expect(contrast(color!, background!)).toBeGreaterThan(4.5);
+      expect(contrastRatio(color!, background!)).toBeGreaterThan(4.5);
     },
   );
 

@@ -1,4 +1,3 @@
-import { ResponseError } from '@backstage/errors';
 import {
   CHECKS_BY_ID,
   CheckId,
@@ -59,16 +58,3 @@ export const plural = (n: number, one: string, many = `${one}s`) =>
 /** "67%" of services; "—" when there is none to count. */
 export const percentOf = (part: number, whole: number) =>
   whole > 0 ? `${Math.round((part / whole) * 100)}%` : '—';
-
-/** The HTTP status of a failed backend call, if it was one. */
-export function statusOf(error: unknown): number | undefined {
-  return ResponseError.is(error) ? error.statusCode : undefined;
-}
-
-/** What the backend said, rather than "Request failed with 503". */
-export function messageOf(error: unknown): string {
-  if (ResponseError.is(error)) {
-    return error.cause.message || error.message;
-  }
-  return error instanceof Error ? error.message : String(error);
-}

@@ -12,7 +12,7 @@
  * ratio at whole hours before t0). The rules are also loaded live, as
  * production has them. No jest globals here: the benchmark can use it too.
  */
-import { LocalPrometheus } from '@internal/prometheus-client';
+import { LocalPrometheus } from '@internal/test-services';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,8 +1,7 @@
 import { SloStatus } from '@internal/plugin-slo-common';
 import { PrometheusHttpClient } from '@internal/prometheus-client';
+import { freePort, serviceEnv } from '@internal/test-services';
 import fs from 'node:fs';
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -19,20 +18,7 @@ import { SloReader } from './SloReader';
 // specs query at known shares (see slothPrometheus.ts), read at t0: every
 // expected number below is worked out by hand from the shares.
 const PORT = 59191;
-const haveServices = Boolean(process.env.LOCALPLUS_PROMETHEUS_URL);
-if (!haveServices && process.env.LOCALPLUS_REQUIRE_SERVICES) {
-  throw new Error(
-    'LOCALPLUS_PROMETHEUS_URL is not set: run scripts/services.sh start',
-  );
-}
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise(resolve => server.close(resolve));
-  return port;
-}
+const haveServices = Boolean(serviceEnv('LOCALPLUS_PROMETHEUS_URL'));
 
 const describeWithPrometheus = haveServices ? describe : describe.skip;
 
@@ -200,7 +186,8 @@ describeWithPrometheus('SloReader against a real Prometheus', () => {
       name: 'eu-west-1b',
       client: new PrometheusHttpClient({
         name: 'eu-west-1b',
-        baseUrl: `http://127.0.0.1:${await closedPort()}`,
+        // Nothing listens on it.
+        baseUrl: `http://127.0.0.1:${await freePort()}`,
         timeoutMs: 1000,
         configKey: 'slo.prometheus[1]',
       }),

@@ -2,6 +2,7 @@ import { Entity } from '@backstage/catalog-model';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { PrometheusHttpClient } from '@internal/prometheus-client';
 import { SloBudgetSeries, SloWithEntity } from '@internal/plugin-slo-common';
+import { serviceEnv } from '@internal/test-services';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,12 +27,7 @@ import { SloSpecLoader } from './specs/SloSpecLoader';
 // and a malformed one. Every expected number below is worked out by hand
 // from the shares.
 const PORT = 59192;
-const haveServices = Boolean(process.env.LOCALPLUS_PROMETHEUS_URL);
-if (!haveServices && process.env.LOCALPLUS_REQUIRE_SERVICES) {
-  throw new Error(
-    'LOCALPLUS_PROMETHEUS_URL is not set: run scripts/services.sh start',
-  );
-}
+const haveServices = Boolean(serviceEnv('LOCALPLUS_PROMETHEUS_URL'));
 const describeWithPrometheus = haveServices ? describe : describe.skip;
 
 const AVAILABILITY_ERRORS =

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
-import { service, table, topic } from '../../testing/entities';
+import { service, table, topic } from '../../__testUtils__/entities';
 import { DataOwnershipPage } from './DataOwnershipPage';
 
 const entities = [

@@ -1,4 +1,4 @@
-import { service, table, topic } from '../../testing/entities';
+import { service, table, topic } from '../../__testUtils__/entities';
 import { applyFilters, NO_FILTER, summarize, toRows } from './rows';
 
 const entities = [

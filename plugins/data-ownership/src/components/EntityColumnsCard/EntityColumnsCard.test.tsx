@@ -5,7 +5,7 @@ import {
   EntityProvider,
 } from '@backstage/plugin-catalog-react';
 import { Entity } from '@backstage/catalog-model';
-import { table } from '../../testing/entities';
+import { table } from '../../__testUtils__/entities';
 import { EntityColumnsCard } from './EntityColumnsCard';
 
 const render = (entity: Entity) =>

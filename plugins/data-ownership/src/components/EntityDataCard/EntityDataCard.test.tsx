@@ -7,7 +7,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { Entity } from '@backstage/catalog-model';
-import { service, table, topic } from '../../testing/entities';
+import { service, table, topic } from '../../__testUtils__/entities';
 import { EntityDataCard } from './EntityDataCard';
 
 const ledger = service('svc-ledger', [

@@ -5,7 +5,7 @@ import {
   EntityProvider,
 } from '@backstage/plugin-catalog-react';
 import { Entity } from '@backstage/catalog-model';
-import { topic } from '../../testing/entities';
+import { topic } from '../../__testUtils__/entities';
 import { EntityTopicCard } from './EntityTopicCard';
 
 const render = (entity: Entity) =>

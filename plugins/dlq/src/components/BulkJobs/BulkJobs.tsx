@@ -16,8 +16,9 @@ import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
+import { messageOf } from '@internal/frontend-helpers';
 import { dlqApiRef } from '../../api/DlqClient';
-import { absolute, ago, messageOf } from '../format';
+import { absolute, ago } from '../format';
 
 /** What a bulk action will act on, as the dialog says it. */
 export type BulkTarget = {

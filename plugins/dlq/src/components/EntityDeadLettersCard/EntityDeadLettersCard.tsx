@@ -3,8 +3,8 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { LoadError } from '@internal/frontend-helpers';
 import { dlqApiRef } from '../../api/DlqClient';
-import { LoadError } from '../LoadError';
 import { QueueDepths } from '../QueueDepths';
 
 /**
@@ -24,7 +24,15 @@ export function EntityDeadLettersCard() {
 
   let content;
   if (loading) content = <Progress />;
-  else if (error) content = <LoadError error={error} retry={retry} />;
+  else if (error)
+    content = (
+      <LoadError
+        error={error}
+        what="Dead letters"
+        plainly={[503]}
+        retry={retry}
+      />
+    );
   else if (value) content = <QueueDepths list={value} />;
 
   return (

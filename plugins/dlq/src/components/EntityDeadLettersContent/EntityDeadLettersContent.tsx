@@ -20,6 +20,7 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { LoadError, messageOf, statusOf } from '@internal/frontend-helpers';
 import { dlqApiRef } from '../../api/DlqClient';
 import { ActionPermission } from '../ActionButton';
 import { BulkDialog, BulkJobsPanel, BulkTarget } from '../BulkJobs';
@@ -27,8 +28,6 @@ import { DeadLetterFilters } from '../DeadLetterFilters';
 import { DeadLetterTable, selectionKey } from '../DeadLetterTable';
 import { describe } from '../describe';
 import { DiscardDialog } from '../DiscardDialog';
-import { messageOf, statusOf } from '../format';
-import { LoadError } from '../LoadError';
 import { QueueBacklogTable } from '../QueueBacklog';
 import { QueueDepths } from '../QueueDepths';
 import { RecentActions } from '../RecentActions';
@@ -245,7 +244,9 @@ export function EntityDeadLettersContent() {
 
   let deadLetters;
   if (list.error) {
-    deadLetters = <LoadError error={list.error} />;
+    deadLetters = (
+      <LoadError error={list.error} what="Dead letters" plainly={[503]} />
+    );
   } else if (!list.value) {
     deadLetters = <Progress />;
   } else {
@@ -380,7 +381,12 @@ export function EntityDeadLettersContent() {
       <Grid item xs={12}>
         <InfoCard title="Queue backlog">
           {backlog.error && (
-            <LoadError error={backlog.error} retry={backlog.retry} />
+            <LoadError
+              error={backlog.error}
+              what="Dead letters"
+              plainly={[503]}
+              retry={backlog.retry}
+            />
           )}
           {!backlog.error && !backlog.value && <Progress />}
           {!backlog.error && backlog.value && (

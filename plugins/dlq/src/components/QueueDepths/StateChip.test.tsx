@@ -1,6 +1,6 @@
 import { screen } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { contrast, ownColours } from '../__testUtils__/colours';
+import { contrastRatio, ownColours } from '@internal/frontend-helpers';
 import { StateChip } from './QueueDepths';
 
 const chipOf = (text: string) =>
@@ -12,7 +12,7 @@ describe('StateChip', () => {
     const { background, color } = ownColours(chipOf('page'));
     expect(background).toBe('rgb(183, 28, 28)');
     expect(color).toBe('rgb(255, 255, 255)');
-    expect(contrast(color!, background!)).toBeGreaterThanOrEqual(4.5);
+    expect(contrastRatio(color!, background!)).toBeGreaterThanOrEqual(4.5);
   });
 
   it.each([
@@ -24,7 +24,7 @@ describe('StateChip', () => {
       await renderInTestApp(<StateChip state={state} />);
       const { background, color } = ownColours(chipOf(label));
       expect(background).toBeDefined();
-      expect(contrast(color!, background!)).toBeGreaterThanOrEqual(4.5);
+      expect(contrastRatio(color!, background!)).toBeGreaterThanOrEqual(4.5);
     },
   );
 

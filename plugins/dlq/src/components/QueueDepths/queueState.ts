@@ -6,7 +6,8 @@ import {
 /**
  * How urgent a queue's dead letters are, following the
  * DramatiqDeadLetterQueueGrowing alert rules of the runbook: any dead letter
- * on `critical` pages, more than 10 on another queue opens a ticket.
+ * on `critical` pages, more than 10 on another queue opens a ticket. The
+ * same for a BullMQ service's queues, which have the same names.
  */
 export type QueueState = 'page' | 'ticket' | 'watch' | 'ok';
 
@@ -32,7 +33,8 @@ export function worstState(queues: DeadLetterQueueDepth[]): QueueState {
     .reduce<QueueState>((a, b) => (RANK[b] > RANK[a] ? b : a), 'ok');
 }
 
-// Dramatiq's queues by priority (runbook: "How queues and dead letters work").
+// Queues by priority (runbook: "How queues and dead letters work"): Dramatiq's,
+// and a BullMQ service's own (the same names, without `scheduled`).
 const PRIORITY = ['critical', 'high', 'default', 'low', 'scheduled'];
 
 /** Highest priority first; queues the runbook does not know, by name. */

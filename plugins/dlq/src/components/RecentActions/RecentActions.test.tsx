@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { DeadLetterAction } from '@internal/plugin-dlq-common';
-import { contrast, ownColours } from '../__testUtils__/colours';
+import { contrastRatio, ownColours } from '@internal/frontend-helpers';
 import {
   discarded,
   mockDlqApi,
@@ -50,9 +50,9 @@ describe('RecentActions', () => {
     ] as const) {
       const { color } = ownColours(chip(row, text));
       expect(color).toBe('rgb(202, 0, 27)');
-      expect(contrast(color!, 'rgb(255, 255, 255)')).toBeGreaterThanOrEqual(
-        4.5,
-      );
+      expect(
+        contrastRatio(color!, 'rgb(255, 255, 255)'),
+      ).toBeGreaterThanOrEqual(4.5);
     }
     expect(ownColours(chip(rows[2], 'discarded')).color).toBeUndefined();
   });

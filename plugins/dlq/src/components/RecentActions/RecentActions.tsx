@@ -10,8 +10,8 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
+import { LoadError } from '@internal/frontend-helpers';
 import { absolute, ago } from '../format';
-import { LoadError } from '../LoadError';
 
 const useStyles = makeStyles(theme => ({
   // Short values on one line; the reason wraps instead.
@@ -45,7 +45,9 @@ export function RecentActions(props: {
 }) {
   const { value, loading, error } = props;
   const classes = useStyles();
-  if (error) return <LoadError error={error} what="Recent actions" />;
+  if (error) {
+    return <LoadError error={error} what="Recent actions" plainly={[503]} />;
+  }
   if (!value) return loading ? <Progress /> : null;
   if (value.length === 0) {
     return (

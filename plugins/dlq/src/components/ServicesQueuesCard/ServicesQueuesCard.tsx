@@ -10,13 +10,14 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { messageOf, statusOf } from '@internal/frontend-helpers';
 import {
   DeadLetterList,
   DlqApi,
   dlqApiRef,
   QueueBacklogList,
 } from '../../api/DlqClient';
-import { absolute, ago, messageOf, statusOf } from '../format';
+import { absolute, ago } from '../format';
 import { StateChip, worstState } from '../QueueDepths';
 
 /** One service's dead letters and queues, or why they cannot be shown. */
@@ -83,8 +84,9 @@ function backlogSummary(row: Extract<Row, { deadLetters: DeadLetterList }>) {
 
 /**
  * For the On call page: the dead letters and queue backlog of each service
- * an alert fires for, next to its alerts. Dramatiq queues are shared, so
- * the backlog is that of the queues holding the service's dead letters.
+ * an alert fires for, next to its alerts. Dramatiq queues are shared and a
+ * BullMQ service's are its own; either way the backlog is that of the
+ * queues holding the service's dead letters.
  */
 export function ServicesQueuesCard(props: { entityRefs: string[] }) {
   const api = useApi(dlqApiRef);

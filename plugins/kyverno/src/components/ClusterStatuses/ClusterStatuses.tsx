@@ -9,8 +9,8 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
+import { ScrollArea } from '@internal/frontend-helpers';
 import { absolute, ago } from '../format';
-import { ScrollArea } from '../ScrollArea';
 
 const useStyles = makeStyles(theme => ({
   alerts: { '& > * + *': { marginTop: theme.spacing(1) } },

@@ -16,6 +16,7 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { useCallback, useMemo, useRef } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { LoadError } from '@internal/frontend-helpers';
 import { kyvernoApiRef } from '../../api/KyvernoClient';
 import { CatalogueFindings } from '../CatalogueFindings';
 import { ClusterStatuses } from '../ClusterStatuses';
@@ -24,7 +25,6 @@ import { OutcomeCountsTable } from '../Counts';
 import { ExportPanel } from '../ExportPanel';
 import { FindingsTable } from '../FindingsTable';
 import { GroupCounts } from '../GroupCounts';
-import { LoadError } from '../LoadError';
 import { SnapshotTime } from '../SnapshotTime';
 import { TrendChart } from '../TrendChart';
 import { plural } from '../format';
@@ -83,7 +83,11 @@ export function CompliancePage() {
   if (report.error) {
     body = (
       <Grid item xs={12}>
-        <LoadError error={report.error} retry={report.retry} />
+        <LoadError
+          error={report.error}
+          what="Policy reports"
+          retry={report.retry}
+        />
       </Grid>
     );
   } else if (report.loading || !report.value) {

@@ -6,8 +6,8 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
+import { ScrollArea } from '@internal/frontend-helpers';
 import { ControlStatusChip } from '../chips';
-import { ScrollArea } from '../ScrollArea';
 
 const useStyles = makeStyles({
   nowrap: { whiteSpace: 'nowrap' },

@@ -10,7 +10,7 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import { ScrollArea } from '../ScrollArea';
+import { ScrollArea } from '@internal/frontend-helpers';
 
 const useStyles = makeStyles(theme => ({
   head: { '& > th': { whiteSpace: 'nowrap' } },

@@ -6,10 +6,10 @@ import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { useMemo } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { LoadError } from '@internal/frontend-helpers';
 import { kyvernoApiRef } from '../../api/KyvernoClient';
 import { ClusterStatuses } from '../ClusterStatuses';
 import { OutcomeCountsTable, SeverityCountsTable } from '../Counts';
-import { LoadError } from '../LoadError';
 import { hasNoResults, NoPolicyReport } from '../NoPolicyReport';
 import { SnapshotTime } from '../SnapshotTime';
 import { plural } from '../format';
@@ -31,7 +31,8 @@ export function EntityPolicyCard() {
 
   let content;
   if (loading) content = <Progress />;
-  else if (error) content = <LoadError error={error} retry={retry} />;
+  else if (error)
+    content = <LoadError error={error} what="Policy reports" retry={retry} />;
   else if (value && hasNoResults(value)) {
     content = (
       <>

@@ -7,11 +7,11 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { useMemo } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { LoadError } from '@internal/frontend-helpers';
 import { kyvernoApiRef } from '../../api/KyvernoClient';
 import { ClusterStatuses } from '../ClusterStatuses';
 import { OutcomeCountsTable, SeverityCountsTable } from '../Counts';
 import { ExceptedResults } from '../ExceptedResults';
-import { LoadError } from '../LoadError';
 import { hasNoResults, NoPolicyReport } from '../NoPolicyReport';
 import { PolicyGroups } from '../PolicyGroups';
 import { SnapshotTime } from '../SnapshotTime';
@@ -37,7 +37,9 @@ export function EntityPolicyContent() {
       subheader={<SnapshotTime snapshot={value?.snapshot} />}
     >
       {loading && <Progress />}
-      {!loading && error && <LoadError error={error} retry={retry} />}
+      {!loading && error && (
+        <LoadError error={error} what="Policy reports" retry={retry} />
+      )}
       {!loading && value && (
         <>
           <ClusterStatuses clusters={value.clusters} details />

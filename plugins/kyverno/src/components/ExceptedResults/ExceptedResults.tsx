@@ -6,10 +6,10 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { ScrollArea } from '@internal/frontend-helpers';
 import { SeverityChip } from '../chips';
 import { resourceLabel } from '../format';
 import { OpenFor } from '../PolicyGroups';
-import { ScrollArea } from '../ScrollArea';
 
 const useStyles = makeStyles({
   nowrap: { whiteSpace: 'nowrap' },

@@ -19,9 +19,10 @@ import Typography from '@material-ui/core/Typography';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import Alert from '@material-ui/lab/Alert';
 import { useRef, useState } from 'react';
+import { messageOf, statusOf } from '@internal/frontend-helpers';
 import { ExportFormat, kyvernoApiRef } from '../../api/KyvernoClient';
 import { describeFilter } from '../CompliancePage/filters';
-import { absolute, DAY, messageOf, statusOf } from '../format';
+import { absolute, DAY } from '../format';
 import { saveFile } from './saveFile';
 
 const useStyles = makeStyles(theme => ({

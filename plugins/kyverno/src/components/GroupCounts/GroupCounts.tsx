@@ -11,7 +11,7 @@ import TableRow from '@material-ui/core/TableRow';
 import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
-import { ScrollArea } from '../ScrollArea';
+import { ScrollArea } from '@internal/frontend-helpers';
 
 const useStyles = makeStyles(theme => ({
   head: { '& > th': { whiteSpace: 'nowrap' } },

@@ -9,9 +9,9 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { ScrollArea } from '@internal/frontend-helpers';
 import { OutcomeChip, SeverityChip } from '../chips';
 import { absolute, appPath, openFor, resourceLabel } from '../format';
-import { ScrollArea } from '../ScrollArea';
 
 const useStyles = makeStyles(theme => ({
   group: { '& + &': { marginTop: theme.spacing(4) } },

@@ -18,10 +18,10 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { LoadError } from '@internal/frontend-helpers';
 import { kyvernoApiRef } from '../../api/KyvernoClient';
 import { DANGER_COLORS } from '../chips';
 import { absolute, DAY, day } from '../format';
-import { LoadError } from '../LoadError';
 import { RANGES } from '../CompliancePage/filters';
 
 /** What the chart stacks, worst at the bottom. */

@@ -14,8 +14,8 @@ import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { LoadError } from '@internal/frontend-helpers';
 import { runbooksApiRef } from '../../api/RunbooksClient';
-import { LoadError } from '../LoadError';
 import { SeverityChip } from '../SeverityChip';
 
 const columns: TableColumn<Runbook>[] = [

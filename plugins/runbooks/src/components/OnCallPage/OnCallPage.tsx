@@ -21,8 +21,8 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { LoadError } from '@internal/frontend-helpers';
 import { runbooksApiRef } from '../../api/RunbooksClient';
-import { LoadError } from '../LoadError';
 import { SeverityChip } from '../SeverityChip';
 
 function entityPath(ref: string): string {

@@ -13,9 +13,9 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { Fragment, useState } from 'react';
+import { ScrollArea } from '@internal/frontend-helpers';
 import { checkTitle } from '../format';
 import { LevelChip } from '../LevelChip';
-import { ScrollArea } from '../ScrollArea';
 
 /** Failing services listed before "Show all": a row stays readable. */
 export const SERVICES_SHOWN = 8;

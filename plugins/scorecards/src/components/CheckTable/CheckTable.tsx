@@ -10,8 +10,8 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { ScrollArea } from '@internal/frontend-helpers';
 import { OutcomeChip } from '../OutcomeChip';
-import { ScrollArea } from '../ScrollArea';
 
 const useStyles = makeStyles({
   head: { '& > th': { whiteSpace: 'nowrap' } },

@@ -9,8 +9,9 @@ import Button from '@material-ui/core/Button';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import Alert from '@material-ui/lab/Alert';
 import { useRef, useState } from 'react';
+import { messageOf, statusOf } from '@internal/frontend-helpers';
 import { scorecardsApiRef } from '../../api/ScorecardsClient';
-import { duration, messageOf, plural, statusOf } from '../format';
+import { duration, plural } from '../format';
 
 /**
  * "Collect now", for those allowed to (platform admins): reads every

@@ -4,8 +4,8 @@ import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
 import { useMemo } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { LoadError } from '@internal/frontend-helpers';
 import { scorecardsApiRef } from '../../api/ScorecardsClient';
-import { LoadError } from '../LoadError';
 import { isNotScored, NotScoredYet } from '../NotScoredYet';
 import { ScorecardSummary } from '../ScorecardSummary';
 

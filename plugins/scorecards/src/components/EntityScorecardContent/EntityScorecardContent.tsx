@@ -8,10 +8,10 @@ import {
 } from '@internal/plugin-scorecards-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
+import { LoadError } from '@internal/frontend-helpers';
 import { CheckRow, CheckTable } from '../CheckTable';
 import { useEntityScorecard } from '../EntityScorecardCard';
 import { levelLabel } from '../format';
-import { LoadError } from '../LoadError';
 import { isNotScored, NotScoredYet } from '../NotScoredYet';
 import { ScorecardSummary } from '../ScorecardSummary';
 

@@ -1,6 +1,6 @@
 import { EmptyState, Link } from '@backstage/core-components';
 import { SCORECARDS_DOCS_PATH } from '@internal/plugin-scorecards-common';
-import { statusOf } from '../format';
+import { statusOf } from '@internal/frontend-helpers';
 import { useCollectionMinutes } from '../useCollectionMinutes';
 
 /** The backend answers 404 for a service that no collection has scored. */

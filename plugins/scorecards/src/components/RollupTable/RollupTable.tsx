@@ -12,8 +12,8 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { ScrollArea } from '@internal/frontend-helpers';
 import { levelLabel, percentOf } from '../format';
-import { ScrollArea } from '../ScrollArea';
 
 /** What each dimension is called, and its entities' kind. */
 export const DIMENSIONS: Record<

@@ -21,13 +21,13 @@ import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { LoadError } from '@internal/frontend-helpers';
 import { scorecardsApiRef } from '../../api/ScorecardsClient';
 import { CheckRanking } from '../CheckRanking';
 import { CollectionStatus } from '../CollectionStatus';
 import { CollectNow } from '../CollectNow';
 import { plural } from '../format';
 import { LevelTrend } from '../LevelTrend';
-import { LoadError } from '../LoadError';
 import { DIMENSIONS, RollupTable } from '../RollupTable';
 import { ServiceLevels } from '../ServiceLevels';
 

@@ -18,10 +18,10 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { LoadError } from '@internal/frontend-helpers';
 import { sloApiRef } from '../../api/SloClient';
 import { chartColors } from '../chartColors';
 import { percent } from '../format';
-import { LoadError } from '../LoadError';
 import { SloProblems } from '../SloProblems';
 
 const day = (t: number) =>

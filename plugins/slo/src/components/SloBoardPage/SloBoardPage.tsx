@@ -18,6 +18,7 @@ import Typography from '@material-ui/core/Typography';
 import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { LoadError } from '@internal/frontend-helpers';
 import { SloWithEntity, sloApiRef } from '../../api/SloClient';
 import {
   AlertChip,
@@ -27,7 +28,6 @@ import {
   minutes,
   percent,
 } from '../format';
-import { LoadError } from '../LoadError';
 import { SloProblems } from '../SloProblems';
 
 const ALL = 'all';

@@ -16,8 +16,9 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { useRef, useState } from 'react';
+import { messageOf, statusOf } from '@internal/frontend-helpers';
 import { templateUpgradesApiRef } from '../../api/TemplateUpgradesClient';
-import { messageOf, shortCommit, statusOf } from '../format';
+import { shortCommit } from '../format';
 
 /** The button's words, after where the upgrade goes. */
 export const actionLabel = (target: UpgradeProposal['target']) =>

@@ -6,10 +6,10 @@ import { TEMPLATE_ANNOTATION } from '@internal/plugin-template-upgrades-common';
 import Typography from '@material-ui/core/Typography';
 import { useMemo } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { LoadError, messageOf, statusOf } from '@internal/frontend-helpers';
 import { templateUpgradesApiRef } from '../../api/TemplateUpgradesClient';
 import { DriftSummary } from '../DriftSummary';
-import { messageOf, statusOf, templateName } from '../format';
-import { LoadError } from '../LoadError';
+import { templateName } from '../format';
 
 /** The backend answers 404 for an entity it does not know as generated. */
 export const isNotGenerated = (error: unknown) => statusOf(error) === 404;

@@ -14,11 +14,11 @@ import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { useMemo } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { LoadError, messageOf, statusOf } from '@internal/frontend-helpers';
 import { templateUpgradesApiRef } from '../../api/TemplateUpgradesClient';
 import { CreateUpgrade } from '../CreateUpgrade';
 import { isNotGenerated, NotGenerated } from '../EntityTemplateCard';
-import { messageOf, plural, statusOf, templateName } from '../format';
-import { LoadError } from '../LoadError';
+import { plural, templateName } from '../format';
 import { ReleaseNotes } from '../ReleaseNotes';
 import { UpgradeFiles } from '../UpgradeFiles';
 

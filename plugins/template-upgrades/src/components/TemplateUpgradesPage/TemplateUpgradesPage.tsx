@@ -15,9 +15,9 @@ import Switch from '@material-ui/core/Switch';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { LoadError } from '@internal/frontend-helpers';
 import { templateUpgradesApiRef } from '../../api/TemplateUpgradesClient';
 import { DriftTable } from '../DriftTable';
-import { LoadError } from '../LoadError';
 
 const useStyles = makeStyles(theme => ({
   templates: { margin: theme.spacing(0, 0, 2), paddingLeft: theme.spacing(3) },

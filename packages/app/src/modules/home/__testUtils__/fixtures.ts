@@ -60,7 +60,7 @@ const conflict = {
   rule: 'conflicting-owners',
   level: 'error',
   message:
-    'ledger.settlement_batches is claimed by svc-ledger and svc-merchant: one table, one owner (seed VIII.3)',
+    'ledger.settlement_batches is claimed by svc-ledger and svc-merchant: one table, one owner',
 };
 
 export const ledger = component('svc-ledger', {

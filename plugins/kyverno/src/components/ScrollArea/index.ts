@@ -1,1 +1,0 @@
-export { ScrollArea } from './ScrollArea';
