@@ -20,4 +20,6 @@ export {
 } from './postgres/databases';
 export type { PgServer } from './postgres/databases';
 export { PrivatePostgres } from './postgres/PrivatePostgres';
+export { testDatabases, testPostgres } from './postgres/testDatabases';
+export type { Engine } from './postgres/testDatabases';
 export * from './kyverno';
