@@ -212,15 +212,20 @@ stop_service() {
 }
 
 # cpu_run <name> <command...>: runs the command, saves its stdout as
-# <name>.json and the CPU seconds per component as <name>.cpu.json.
+# <name>.json and the CPU seconds per component as <name>.cpu.json, with the
+# run's wall-clock seconds: a service that falls behind keeps working after
+# the load's nominal duration, so cores are CPU seconds over this time.
 cpu_run() {
   local name="$1"; shift
-  local before after
+  local before after started
+  started=$(date +%s.%N)
   before=$(node "$BENCH/process-cpu.mjs" service="${service_pid:-0}" postgres="$postmaster")
   ( "$@" >"$WORK/$name.json"; times >"$WORK/$name.times" )
   after=$(node "$BENCH/process-cpu.mjs" service="${service_pid:-0}" postgres="$postmaster")
+  local ended
+  ended=$(date +%s.%N)
   node -e '
-    const [b, a, times] = process.argv.slice(1);
+    const [b, a, times, started, ended] = process.argv.slice(1);
     const before = JSON.parse(b), after = JSON.parse(a);
     // bash `times`, second line: the children (the load generator) user and system.
     const child = times.trim().split("\n")[1].split(/\s+/)
@@ -229,7 +234,8 @@ cpu_run() {
     for (const k of Object.keys(after)) out[k] = after[k] - before[k];
     out.generator = child[0] + child[1];
     out.rest = Math.max(0, out.machine - out.service - out.postgres - out.generator);
-    console.log(JSON.stringify(out));' "$before" "$after" "$(cat "$WORK/$name.times")" >"$WORK/$name.cpu.json"
+    out.seconds = Number(ended) - Number(started);
+    console.log(JSON.stringify(out));' "$before" "$after" "$(cat "$WORK/$name.times")" "$started" "$ended" >"$WORK/$name.cpu.json"
 }
 
 load() { node "$BENCH/golden-path-load.mjs" "$@"; }
@@ -320,7 +326,9 @@ const fs = require('node:fs');
 const [work, seconds, ...languages] = process.argv.slice(2);
 const read = name => JSON.parse(fs.readFileSync(`${work}/${name}.json`, 'utf8'));
 const cpu = name => read(`${name}.cpu`);
-const cores = (name, part) => (cpu(name)[part] / Number(seconds)).toFixed(2);
+// CPU seconds over the run's own wall-clock time (cpu_run), not the load's
+// nominal seconds: a run that fell behind lasted longer.
+const cores = (name, part) => (cpu(name)[part] / cpu(name).seconds).toFixed(2);
 const f = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 const row = cells => console.log(cells.map((c, i) => (i === 0 ? String(c).padEnd(34) : String(c).padStart(9))).join(''));
 const header = () =>
