@@ -175,7 +175,10 @@ start() {
   need_java
   stop "$dir" 2>/dev/null || true
   for p in "$port" "$cport"; do
-    if port_taken "$p"; then log "127.0.0.1:$p is taken by another process"; return 1; fi
+    if port_taken "$p"; then
+      log "127.0.0.1:$p is taken by another process ($(ss -ltnpH "sport = :$p" 2>/dev/null | grep -o 'users:.*' | head -1)); stop it, or choose other ports"
+      return 1
+    fi
   done
   local started; started="$(now)"
   mkdir -p "$dir"

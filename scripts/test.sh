@@ -32,8 +32,9 @@ step "tools (Sloth, Python)" bash -c 'bash scripts/go-tools.sh >/dev/null && bas
 # mkdocs with TechDocs' plugins for the docs check, the golden-path test and
 # the e2e backend's TechDocs builds.
 export PATH="$REPO_ROOT/.tools/venv/bin:$PATH"
-step "start services" bash scripts/services.sh start
+# Stopped however the run ends, a failed start included.
 trap 'bash scripts/services.sh stop' EXIT
+step "start services" bash scripts/services.sh start
 # shellcheck disable=SC1091
 source "${LOCALPLUS_SERVICES_DIR:-$REPO_ROOT/.tmp/services}/env"
 # Integration tests fail, rather than skip, when these are missing.
