@@ -83,6 +83,10 @@ export class JobSystem {
         new Queue(this.queueName(name), {
           connection: this.redis,
           prefix: this.prefix,
+          // No INFO round trip at start-up: a queue closed while that call
+          // is pending (a process stopped right after it started) would
+          // leave a rejection nobody handles. Redis 7 / Valkey are assumed.
+          skipVersionCheck: true,
           defaultJobOptions: {
             // Finished jobs are kept a while for inspection, then dropped;
             // dead letters are kept in their own hash until replayed or discarded.
